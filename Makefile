@@ -1,0 +1,55 @@
+# Two commands do all the set-up:  `make lab` opens the course, `make test` runs every test.
+# Both create the local environment (.venv) on first use and reuse it afterwards.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: lab test lint format bench strip clean
+
+lab: $(VENV)/.course
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ROOT_FLAG)
+
+test: $(VENV)/.test browser
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.bench
+	$(BIN)/python benchmarks/bench_engine.py
+	$(BIN)/python benchmarks/bench_explorer.py
+	$(BIN)/python benchmarks/bench_browser.py
+
+lint: $(VENV)/.test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+strip: $(VENV)/.test
+	$(BIN)/nbstripout --keep-output --keep-count notebooks/*.ipynb
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.course: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e '.[course]'
+	touch $@
+
+$(VENV)/.test: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e '.[course,test]'
+	touch $@ $(VENV)/.course
+
+$(VENV)/.bench: pyproject.toml $(VENV)/.test
+	$(BIN)/python -m pip install --quiet -e '.[course,test,bench]'
+	touch $@
+
+# The browser tests drive Debian's Chromium; a test tool cannot download its own browser here.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  { echo "Installing Debian's chromium for the browser tests"; \
+	    if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core; }
+
+clean:
+	rm -rf $(VENV) test-artifacts .pytest_cache .ruff_cache .hypothesis
