@@ -16,7 +16,21 @@ A weight's shape is (to, from). Arrays of a single sequence have shape (T, ...);
 sequences adds an axis: (T, m, ...).
 """
 
+from . import training
 from .activations import ACTIVATIONS, get_activation, sigmoid
+from .clipping import clip_by_array_norm, clip_by_global_norm, clip_by_value, global_norm
+from .diagnostics import (
+    bound,
+    connectivity,
+    explore,
+    gradient_norms,
+    jacobian_norms,
+    jacobian_products,
+    regime,
+    saturation,
+    sigma_max,
+    spectral_radius,
+)
 from .rnn import (
     backward,
     forward,
@@ -28,10 +42,34 @@ from .rnn import (
     rnn_forward,
     softmax,
 )
+from .tasks import AGREEMENT_CLASSES, AGREEMENT_VOCAB, adding, agreement, sentences
+from .training import accuracy, train
 
 __all__ = [
     "ACTIVATIONS",
+    "AGREEMENT_CLASSES",
+    "AGREEMENT_VOCAB",
+    "accuracy",
+    "adding",
+    "agreement",
+    "sentences",
+    "train",
+    "training",
     "backward",
+    "bound",
+    "clip_by_array_norm",
+    "clip_by_global_norm",
+    "clip_by_value",
+    "connectivity",
+    "explore",
+    "global_norm",
+    "gradient_norms",
+    "jacobian_norms",
+    "jacobian_products",
+    "regime",
+    "saturation",
+    "sigma_max",
+    "spectral_radius",
     "forward",
     "get_activation",
     "init_params",

@@ -81,7 +81,7 @@ def check_params(params, keys=None):
         raise ValueError(f"params is missing {', '.join(missing)}")
     n_a, n_y = params["W_ya"].shape[1], params["W_ya"].shape[0]
     n_x = params["W_ax"].shape[1] if "W_ax" in params else params["W_c"].shape[1] - n_a
-    sizes = {"n_x": n_x, "n_a": n_a, "n_y": n_y}
+    sizes = {"n_x": n_x, "n_a": n_a, "n_y": n_y, "n_a+n_x": n_a + n_x}
     for k in keys:
         shape = tuple(sizes[s] if isinstance(s, str) else s for s in keys[k])
         if np.shape(params[k]) != shape:
@@ -244,6 +244,12 @@ def loss_and_grads(params, x, y, a0=None, *, activation="tanh"):
     loss : float
     grads : dict keyed like params, plus "a" (the total dL/da<t>, shape of a)
     """
+    loss, grads, _ = loss_grads_and_predictions(params, x, y, a0, activation=activation)
+    return loss, grads
+
+
+def loss_grads_and_predictions(params, x, y, a0=None, *, activation="tanh"):
+    """`loss_and_grads`, and also y_hat (T, [m,] n_y), from the same forward pass."""
     n_y = params["W_ya"].shape[0] if isinstance(params, dict) and "W_ya" in params else None
     a, cache = forward(params, x, a0, activation=activation)
     y = check_labels(y, a.shape[:-1], n_y)
@@ -264,7 +270,7 @@ def loss_and_grads(params, x, y, a0=None, *, activation="tanh"):
         grads["W_ya"] = flat_dl.T @ flat_a  # (n_y, T*m) @ (T*m, n_a) -> (n_y, n_a)
         grads["b_y"] = flat_dl.sum(axis=0)
     grads.pop("x"), grads.pop("a0"), grads.pop("c0", None), grads.pop("c", None)
-    return loss, grads
+    return loss, grads, np.exp(log_y_hat)
 
 
 def check_labels(y, shape, n_y):
@@ -307,3 +313,9 @@ def cell_of(params):
     raise ValueError(
         f"params has keys {sorted(params)}; expected those of init_params (W_aa, W_ax, b_a, ...)"
     )
+
+
+# The gated cells build on the functions above, so they are imported, and registered, last.
+from .gated import GRU, LSTM  # noqa: E402
+
+CELLS |= {"gru": GRU, "lstm": LSTM}
