@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test lint format bench strip clean
+.PHONY: lab test lint format bench strip clean notebooks browser
 
 lab: $(VENV)/.course
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ROOT_FLAG)
@@ -26,7 +26,7 @@ lint: $(VENV)/.test
 	$(BIN)/ruff format .
 
 strip: $(VENV)/.test
-	$(BIN)/nbstripout --keep-output --keep-count notebooks/*.ipynb
+	$(BIN)/nbstripout --keep-count notebooks/*.ipynb
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,3 +53,9 @@ browser:
 
 clean:
 	rm -rf $(VENV) test-artifacts .pytest_cache .ruff_cache .hypothesis
+
+# Run every notebook, store its outputs, then strip all but the outputs nbval compares
+# (cells tagged keep_output) and the widget state.
+notebooks: $(VENV)/.test
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb
+	$(BIN)/nbstripout --keep-count notebooks/*.ipynb

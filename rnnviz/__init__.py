@@ -31,6 +31,16 @@ from .diagnostics import (
     sigma_max,
     spectral_radius,
 )
+from .exercises import (
+    check_answer,
+    check_backward_step,
+    check_clip,
+    check_gru_step,
+    check_nonnormal,
+    finite_difference_check,
+    show_solution,
+)
+from .quiz import Quiz
 from .rnn import (
     backward,
     forward,
@@ -49,7 +59,15 @@ __all__ = [
     "ACTIVATIONS",
     "AGREEMENT_CLASSES",
     "AGREEMENT_VOCAB",
+    "Quiz",
     "accuracy",
+    "check_answer",
+    "check_backward_step",
+    "check_clip",
+    "check_gru_step",
+    "check_nonnormal",
+    "finite_difference_check",
+    "show_solution",
     "adding",
     "agreement",
     "sentences",

@@ -1,0 +1,388 @@
+"""Exercises: checks that say what is wrong and where to look, a gradient check, and solutions.
+
+Every check returns a `Feedback`, shown in the notebook as a short message; `feedback.ok` tells
+whether the answer is right. A check never raises because an answer is wrong or unfinished.
+Reference solutions stay out of the notebooks: `show_solution(name)` prints one.
+"""
+
+import inspect
+import math
+import textwrap
+
+import numpy as np
+
+from .clipping import global_norm
+from .rnn import init_params, loss_and_grads
+
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+class Feedback:
+    """The result of a check: `ok` and a message for the student."""
+
+    def __init__(self, ok, message):
+        self.ok, self.message = bool(ok), message
+
+    def __repr__(self):
+        return ("Correct! " if self.ok else "Not yet. ") + self.message
+
+    def _repr_markdown_(self):
+        mark = "**Correct!**" if self.ok else "**Not yet.**"
+        return f"{mark} {self.message}"
+
+    def __bool__(self):
+        return self.ok
+
+
+def _call(fn, *args):
+    """Run the student's function; turn an exception into feedback instead of a traceback."""
+    try:
+        return fn(*args), None
+    except NotImplementedError:
+        return None, Feedback(False, "The function still raises NotImplementedError: fill it in.")
+    except Exception as e:  # a student's bug: report it kindly, with its type and message
+        return None, Feedback(False, f"Your function raised {type(e).__name__}: {e}")
+
+
+def _compare(name, got, expected, *, rtol=1e-8):
+    """None when `got` matches `expected`, else a sentence saying where and by how much."""
+    if got is None:
+        return f"{name} is None: did you forget a `return`?"
+    got = np.asarray(got, dtype=float)
+    if got.shape != np.shape(expected):
+        return f"{name} has shape {got.shape}, expected {np.shape(expected)}."
+    err = np.abs(got - expected)
+    if np.all(err <= rtol * (1 + np.abs(expected))):
+        return None
+    i = np.unravel_index(np.argmax(err), err.shape)
+    return f"{name}{list(i)} is {got[i]:.6g}, expected {expected[i]:.6g}."
+
+
+# ---- Notebook 1: one step of backpropagation through time ---------------------------------
+
+
+def backward_step_solution(da_t, dz_next, a_t, W_aa):
+    """One step back in time for a tanh RNN (reference solution)."""
+    da_total = da_t + W_aa.T @ dz_next  # from the output at t, and from step t+1 through W_aa
+    dz_t = da_total * (1 - a_t**2)  # tanh'(z<t>) = 1 - a<t>^2
+    return da_total, dz_t
+
+
+def check_backward_step(fn, *, seed=0):
+    """Check `fn(da_t, dz_next, a_t, W_aa) -> (da_total, dz_t)` for a tanh RNN.
+
+    da_t     dL/da<t> from the output at step t, (n_a,)
+    dz_next  dL/dz<t+1>, (n_a,)
+    a_t      a<t> = tanh(z<t>), (n_a,)
+    W_aa     (n_a, n_a)
+    returns  dL/da<t> (total, through every later step) and dL/dz<t>.
+    """
+    rng = np.random.default_rng(seed)
+    n_a = 4
+    da_t, dz_next = rng.standard_normal(n_a), rng.standard_normal(n_a)
+    a_t, W_aa = np.tanh(rng.standard_normal(n_a)), rng.standard_normal((n_a, n_a))
+    out, problem = _call(fn, da_t.copy(), dz_next.copy(), a_t.copy(), W_aa.copy())
+    if problem:
+        return problem
+    if not isinstance(out, tuple) or len(out) != 2:
+        return Feedback(False, "Return two arrays: `return da_total, dz_t`.")
+    da_total, dz_t = (np.asarray(v, dtype=float) if v is not None else None for v in out)
+    want_da, want_dz = backward_step_solution(da_t, dz_next, a_t, W_aa)
+    if da_total is not None and np.shape(da_total) == want_da.shape:
+        if np.allclose(da_total, da_t):
+            return Feedback(
+                False,
+                "da_total equals da_t: add the gradient arriving from step "
+                "t+1, which flows back through W_aa: W_aa.T @ dz_next.",
+            )
+        if np.allclose(da_total, da_t + W_aa @ dz_next):
+            return Feedback(
+                False,
+                "da_total uses W_aa @ dz_next. Going backward, the matrix is "
+                "transposed: z<t+1> = W_aa a<t> + ..., so dL/da<t> gets W_aa.T @ dz_next.",
+            )
+    problem = _compare("da_total", da_total, want_da)
+    if problem:
+        return Feedback(False, problem + " Recall dL/da<t> = da<t> + W_aa^T dL/dz<t+1>.")
+    if np.allclose(dz_t, da_total):
+        return Feedback(False, "dz_t equals da_total: multiply by tanh'(z<t>) = 1 - a<t>**2.")
+    if np.allclose(dz_t, da_total * (1 - a_t)):
+        return Feedback(False, "tanh'(z) is 1 - tanh(z)**2 = 1 - a_t**2, not 1 - a_t.")
+    problem = _compare("dz_t", dz_t, want_dz)
+    if problem:
+        return Feedback(False, problem + " Recall dL/dz<t> = dL/da<t> * (1 - a<t>^2).")
+    return Feedback(
+        True,
+        "Both gradients match. This one step, repeated from t = T down to 1, "
+        "is backpropagation through time.",
+    )
+
+
+def finite_difference_check(params, x, y, *, activation="tanh", eps=1e-6, seed=0, samples=20):
+    """Compare `loss_and_grads` with central differences (L(w + eps) - L(w - eps)) / (2 eps).
+
+    For each parameter array, `samples` entries chosen at random are checked. Returns a dict
+    name -> largest relative error |numeric - analytic| / max(|numeric| + |analytic|, 1e-12).
+    """
+    _, grads = loss_and_grads(params, x, y, activation=activation)
+    rng = np.random.default_rng(seed)
+    errors = {}
+    for name, w in params.items():
+        worst = 0.0
+        for flat in rng.choice(w.size, size=min(samples, w.size), replace=False):
+            i = np.unravel_index(flat, w.shape)
+            bumped = {k: v.copy() for k, v in params.items()}
+            bumped[name][i] = w[i] + eps
+            up, _ = loss_and_grads(bumped, x, y, activation=activation)
+            bumped[name][i] = w[i] - eps
+            down, _ = loss_and_grads(bumped, x, y, activation=activation)
+            numeric, analytic = (up - down) / (2 * eps), grads[name][i]
+            worst = max(worst, abs(numeric - analytic) / max(abs(numeric) + abs(analytic), 1e-12))
+        errors[name] = worst
+    return errors
+
+
+# ---- Numeric questions (notebooks 2 and 3) -------------------------------------------------
+
+
+def _linear_ratio(scale, T):
+    """||dL/da<1>|| / ||dL/da<T>|| for a linear RNN with W_aa = scale * Q: scale^(T-1)."""
+    params = init_params(1, 8, 2, weight_scale=scale, seed=0)
+    x = np.zeros((T, 1))
+    y = np.full(T, -1)
+    y[-1] = 0
+    _, grads = loss_and_grads(params, x, y, activation="linear")
+    norms = np.linalg.norm(grads["a"], axis=1)
+    return norms[0] / norms[-1]
+
+
+QUESTIONS = {
+    "vanishing_factor": (
+        lambda: _linear_ratio(0.9, 50),
+        1e-3,
+        "With W_aa = 0.9 Q, each step back multiplies the gradient's length by 0.9 exactly; "
+        "from step 50 back to step 1 there are 49 steps.",
+    ),
+    "exploding_factor": (
+        lambda: _linear_ratio(1.1, 50),
+        1e-3,
+        "Each step back multiplies the length by 1.1; there are 49 steps from 50 to 1.",
+    ),
+    "float32_overflow_steps": (
+        lambda: math.floor(math.log(FLOAT32_MAX) / math.log(2.0)) + 1,
+        0.0,
+        "float32 holds numbers up to about 3.4e38. How many doublings of 1.0 reach 2^n > 3.4e38?",
+    ),
+    "tanh_sigmoid_steps": (
+        lambda: math.log(1e-6) / math.log(0.25),
+        0.02,
+        "For sigmoid, gamma = 1/4, so even with sigma_max(W_aa) = 1 each step can shrink the "
+        "gradient by 4. Solve 0.25^n = 1e-6 for n.",
+    ),
+}
+
+
+def check_answer(question, answer):
+    """Check a numeric answer to one of `QUESTIONS` (relative tolerance per question)."""
+    if question not in QUESTIONS:
+        raise ValueError(f"question == {question!r}, must be one of {', '.join(QUESTIONS)}")
+    expected_fn, rtol, hint = QUESTIONS[question]
+    if answer is None or answer is ...:
+        return Feedback(False, "Replace the `...` by your answer (a number).")
+    try:
+        answer = float(answer)
+    except (TypeError, ValueError):
+        return Feedback(False, f"The answer should be a number, got {answer!r}.")
+    expected = float(expected_fn())
+    if math.isclose(answer, expected, rel_tol=max(rtol, 1e-12)):
+        return Feedback(True, f"{expected:.4g} it is.")
+    if expected != 0 and math.isclose(answer, 1 / expected, rel_tol=max(rtol, 1e-12)):
+        return Feedback(False, f"{answer:.4g} is the reciprocal of the answer: upside down? {hint}")
+    direction = "too large" if answer > expected else "too small"
+    return Feedback(False, f"{answer:.4g} is {direction}. {hint}")
+
+
+# ---- Notebook 3: sigma_max > 1 and yet the gradient vanishes -------------------------------
+
+
+def nonnormal_solution():
+    """A 2 x 2 W_aa with sigma_max > 1 and spectral radius < 1 (reference solution)."""
+    return np.array([[0.5, 2.0], [0.0, 0.5]])
+
+
+def check_nonnormal(W_aa):
+    """Check a matrix with sigma_max(W_aa) > 1 whose powers still shrink (spectral radius < 1)."""
+    if W_aa is None or W_aa is ...:
+        return Feedback(False, "Replace the `...` by a square numpy array.")
+    W = np.asarray(W_aa, dtype=float)
+    if W.ndim != 2 or W.shape[0] != W.shape[1]:
+        return Feedback(False, f"W_aa must be square, got shape {W.shape}.")
+    s = float(np.linalg.norm(W, 2))
+    rho = float(np.max(np.abs(np.linalg.eigvals(W))))
+    if s <= 1:
+        return Feedback(
+            False,
+            f"sigma_max(W_aa) = {s:.3g} <= 1: the bound already says the "
+            "gradient vanishes. Make one entry large, e.g. off the diagonal.",
+        )
+    if rho >= 1:
+        return Feedback(
+            False,
+            f"sigma_max = {s:.3g} > 1 but the spectral radius is {rho:.3g} "
+            ">= 1, so powers of W_aa do not shrink. Try a triangular matrix with "
+            "small diagonal entries: its eigenvalues are the diagonal.",
+        )
+    power = float(np.linalg.norm(np.linalg.matrix_power(W, 60), 2))
+    return Feedback(
+        True,
+        f"sigma_max = {s:.3g} > 1, spectral radius = {rho:.3g} < 1, and "
+        f"||W_aa^60|| = {power:.2g}: a linear RNN's gradient vanishes over 60 steps "
+        "even though sigma_max > 1. The condition sigma_max > 1 is necessary for "
+        "exploding, not sufficient.",
+    )
+
+
+# ---- Notebook 4: clipping by global norm --------------------------------------------------
+
+
+def clip_solution(grads, max_norm):
+    """Clip a dict of gradients by their global norm (reference solution)."""
+    total = np.sqrt(sum(np.sum(g**2) for g in grads.values()))
+    if total > max_norm:
+        return {k: g * (max_norm / total) for k, g in grads.items()}, total
+    return {k: g.copy() for k, g in grads.items()}, total
+
+
+def check_clip(fn, *, seed=0):
+    """Check `fn(grads, max_norm) -> (clipped, total_norm)`, clipping by the global norm."""
+    rng = np.random.default_rng(seed)
+    big = {"W_aa": rng.standard_normal((3, 3)) * 10, "b_a": rng.standard_normal(3) * 10}
+    small = {k: v / 1000 for k, v in big.items()}
+    for grads, label in ((big, "a large gradient"), (small, "a small gradient")):
+        original = {k: v.copy() for k, v in grads.items()}
+        out, problem = _call(fn, grads, 5.0)
+        if problem:
+            return problem
+        if not isinstance(out, tuple) or len(out) != 2 or not isinstance(out[0], dict):
+            return Feedback(False, "Return the clipped dict and the norm: `return clipped, total`.")
+        clipped, total = out
+        if any(not np.array_equal(grads[k], original[k]) for k in grads):
+            return Feedback(
+                False,
+                "Your function changed the input arrays in place (e.g. with "
+                "*=). Build new arrays instead: the caller may still need the old ones.",
+            )
+        if sorted(clipped) != sorted(grads):
+            return Feedback(
+                False, f"The clipped dict has keys {sorted(clipped)}, expected {sorted(grads)}."
+            )
+        want = global_norm(grads)
+        if not np.isclose(float(total), want):
+            per_array = [float(np.linalg.norm(v)) for v in grads.values()]
+            if any(np.isclose(float(total), p) for p in per_array):
+                return Feedback(
+                    False,
+                    "total_norm is the norm of one array. The global norm "
+                    "takes every array: sqrt(sum over arrays of sum(g**2)).",
+                )
+            return Feedback(
+                False,
+                f"For {label} total_norm is {float(total):.6g}, expected "
+                f"{want:.6g} = sqrt(sum over arrays of sum(g**2)).",
+            )
+        expected, _ = clip_solution(grads, 5.0)
+        for k in grads:
+            if np.allclose(clipped[k], np.clip(grads[k], -5.0, 5.0)) and not np.allclose(
+                clipped[k], expected[k]
+            ):
+                return Feedback(
+                    False,
+                    "That is clipping by value (each entry into [-5, 5]), "
+                    "which changes the direction. Rescale every array by "
+                    "max_norm / total_norm instead.",
+                )
+            problem = _compare(f"clipped[{k!r}]", clipped[k], expected[k])
+            if problem:
+                hint = (
+                    "Below the threshold nothing should change."
+                    if label.endswith("small gradient")
+                    else "Above the threshold scale by max_norm / total_norm."
+                )
+                return Feedback(False, f"For {label}: {problem} {hint}")
+    return Feedback(
+        True,
+        "Large gradients are scaled down to length 5 with their direction "
+        "kept; small ones pass unchanged; the input is left alone.",
+    )
+
+
+# ---- Notebook 6: one GRU step -------------------------------------------------------------
+
+
+def gru_step_solution(a_prev, x_t, params):
+    """One GRU step, c<t> = a<t>, in the lecture's notation (reference solution)."""
+
+    def sigma(z):
+        return 1 / (1 + np.exp(-z))
+
+    concat = np.concatenate([a_prev, x_t])
+    gamma_r = sigma(params["W_r"] @ concat + params["b_r"])
+    gamma_u = sigma(params["W_u"] @ concat + params["b_u"])
+    c_tilde = np.tanh(params["W_c"] @ np.concatenate([gamma_r * a_prev, x_t]) + params["b_c"])
+    return gamma_u * c_tilde + (1 - gamma_u) * a_prev
+
+
+def check_gru_step(fn, *, seed=0):
+    """Check `fn(a_prev, x_t, params) -> a_t`, one GRU step for a single sequence."""
+    rng = np.random.default_rng(seed)
+    n_x, n_a = 3, 4
+    params = {k: rng.standard_normal((n_a, n_a + n_x)) for k in ("W_u", "W_r", "W_c")}
+    params |= {k: rng.standard_normal(n_a) for k in ("b_u", "b_r", "b_c")}
+    a_prev, x_t = rng.standard_normal(n_a), rng.standard_normal(n_x)
+    out, problem = _call(fn, a_prev.copy(), x_t.copy(), {k: v.copy() for k, v in params.items()})
+    if problem:
+        return problem
+    want = gru_step_solution(a_prev, x_t, params)
+    gamma_u = _sigmoid(params["W_u"] @ np.concatenate([a_prev, x_t]) + params["b_u"])
+    c_tilde = (want - (1 - gamma_u) * a_prev) / gamma_u
+    if np.shape(out) == want.shape and np.allclose(out, (1 - gamma_u) * c_tilde + gamma_u * a_prev):
+        return Feedback(
+            False,
+            "The update gate's roles are swapped: c<t> = Gamma_u * c~<t> + "
+            "(1 - Gamma_u) * c<t-1>, so Gamma_u near 1 means 'update'.",
+        )
+    problem = _compare("a_t", out, want)
+    if problem:
+        return Feedback(
+            False,
+            problem + " Check the relevance gate Gamma_r: it multiplies "
+            "a<t-1> inside the candidate c~<t>, before W_c.",
+        )
+    return Feedback(
+        True,
+        "Your GRU step matches. When Gamma_u is near 0, a<t> is almost "
+        "a<t-1>: the memory, and the gradient, pass through unchanged.",
+    )
+
+
+def _sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+SOLUTIONS = {
+    "backward_step": backward_step_solution,
+    "nonnormal": nonnormal_solution,
+    "clip": clip_solution,
+    "gru_step": gru_step_solution,
+}
+
+
+def show_solution(name):
+    """Print the reference solution of exercise `name` (for instructors and after trying)."""
+    if name in QUESTIONS:
+        print(f"{name}: {QUESTIONS[name][0]():.6g}\n{QUESTIONS[name][2]}")
+        return
+    if name not in SOLUTIONS:
+        choices = ", ".join([*SOLUTIONS, *QUESTIONS])
+        raise ValueError(f"name == {name!r}, must be one of {choices}")
+    print(textwrap.dedent(inspect.getsource(SOLUTIONS[name])))

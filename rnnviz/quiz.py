@@ -1,0 +1,193 @@
+"""A self-check quiz on the misconceptions the course takes apart, with instant feedback.
+
+`Quiz()` shows every question as radio buttons; picking an answer shows why it is right or
+wrong at once. `answer(question, choice)` gives the same feedback as text.
+"""
+
+import html
+
+import ipywidgets as w
+
+from .exercises import Feedback
+
+# (question, [(choice, correct, why), ...]); the notebook that shows the answer is named in "why"
+QUESTIONS = {
+    "clipping_vanishing": (
+        "Does clipping the gradient by its global norm cure vanishing gradients?",
+        [
+            (
+                "Yes: it makes every time step's gradient the same size.",
+                False,
+                "Clipping multiplies the whole gradient by one factor, so the share of distant "
+                "steps stays as tiny as before (notebook 4, 'Clipping does not cure vanishing').",
+            ),
+            (
+                "No: it only shrinks a gradient that is too long; small ones pass unchanged.",
+                True,
+                "Right. Clipping rescales the total; it cannot bring back a fading signal. Gated "
+                "units (notebook 6) can.",
+            ),
+        ],
+    ),
+    "sigma_gt_one": (
+        "sigma_max(W_aa) = 1.5. Will the gradient explode as it travels back?",
+        [
+            (
+                "Yes, always: 1.5^(T-k) grows without bound.",
+                False,
+                "1.5^(T-k) is only an upper bound. Saturated tanh units (small g') or a "
+                "non-normal W_aa with spectral radius < 1 still make it vanish (notebook 3).",
+            ),
+            (
+                "Not necessarily: sigma_max * gamma > 1 is necessary for exploding, "
+                "not sufficient.",
+                True,
+                "Right. Below 1 vanishing is guaranteed; above 1 anything can happen.",
+            ),
+        ],
+    ),
+    "easier_to_spot": (
+        "Which problem is easier to notice while training?",
+        [
+            (
+                "Exploding gradients.",
+                True,
+                "Right: the parameters blow up and the loss turns into NaN at a definite step "
+                "(notebook 3). Vanishing gradients fail silently: training just never learns "
+                "the long dependency.",
+            ),
+            (
+                "Vanishing gradients.",
+                False,
+                "Vanishing gradients raise no alarm: the loss looks fine on short dependencies and "
+                "the model quietly ignores long ones. Exploding ones produce NaNs (notebook 3).",
+            ),
+        ],
+    ),
+    "sigmoid_tanh": (
+        "With the same W_aa, why does a sigmoid RNN lose its gradient faster than a tanh RNN?",
+        [
+            (
+                "Because sigmoid saturates and tanh never does.",
+                False,
+                "Both saturate. The difference holds even for unsaturated units: the largest "
+                "slope of sigmoid is 1/4, of tanh 1 (notebook 2).",
+            ),
+            (
+                "Because sigmoid's slope is at most 1/4, tanh's at most 1 (gamma = 1/4 vs 1).",
+                True,
+                "Right: each step back multiplies the bound by sigma_max * gamma, so sigmoid "
+                "shrinks it by at least 4x per step when sigma_max <= 1.",
+            ),
+        ],
+    ),
+    "local_influences": (
+        "In a basic RNN with sigma_max(W_aa) < 1, y_hat<3> depends mostly on ...",
+        [
+            (
+                "... x<1>, since the first word sets the context.",
+                False,
+                "The influence of x<k> on y_hat<t> shrinks with t - k; the connectivity map "
+                "(notebook 2) shows the bright diagonal.",
+            ),
+            (
+                "... x<3> and x<2>, the inputs close to it.",
+                True,
+                "Right: the lecture's 'local influences', visible as the bright diagonal of the "
+                "connectivity map.",
+            ),
+        ],
+    ),
+    "value_vs_norm": (
+        "Which clipping keeps the direction of the gradient?",
+        [
+            (
+                "Clipping by value (each entry into [-c, c]).",
+                False,
+                "Clipping entries separately cuts the large entries more than the small ones, so "
+                "the arrow turns (notebook 4).",
+            ),
+            (
+                "Clipping by global norm (rescale when ||g|| > c).",
+                True,
+                "Right: every entry is multiplied by the same factor c / ||g||.",
+            ),
+        ],
+    ),
+    "deep_network": (
+        "An RNN unrolled over 100 steps is like a 100-layer network. What is special about it?",
+        [
+            (
+                "Every layer uses the same W_aa, so the gradient is multiplied by "
+                "(nearly) the same matrix 100 times.",
+                True,
+                "Right: shared weights turn the product of Jacobians into something close to a "
+                "power of W_aa, which shrinks or grows exponentially (notebook 2).",
+            ),
+            (
+                "Nothing: the gradient problems are exactly those of any deep network.",
+                False,
+                "The mechanism is the same product of Jacobians, but with one shared W_aa the "
+                "factors cannot compensate each other: a power of one matrix.",
+            ),
+        ],
+    ),
+}
+
+
+def answer(question, choice):
+    """Feedback for picking choice number `choice` (0-based) of `question`."""
+    if question not in QUESTIONS:
+        raise ValueError(f"question == {question!r}, must be one of {', '.join(QUESTIONS)}")
+    options = QUESTIONS[question][1]
+    if not isinstance(choice, int) or not 0 <= choice < len(options):
+        raise ValueError(f"choice == {choice!r}, must be an int in 0..{len(options) - 1}")
+    _, correct, why = options[choice]
+    return Feedback(correct, why)
+
+
+class Quiz(w.VBox):
+    """All questions (or the ones named), each with instant feedback on the chosen answer."""
+
+    def __init__(self, questions=None):
+        names = list(QUESTIONS) if questions is None else list(questions)
+        for name in names:
+            if name not in QUESTIONS:
+                raise ValueError(f"question {name!r} is not one of {', '.join(QUESTIONS)}")
+        self.score = w.HTML(layout=w.Layout(margin="8px 0"))
+        self.buttons = {}
+        items = []
+        for i, name in enumerate(names):
+            text, options = QUESTIONS[name]
+            radio = w.RadioButtons(
+                options=[(o[0], j) for j, o in enumerate(options)],
+                value=None,
+                layout=w.Layout(width="auto"),
+            )
+            feedback = w.HTML()
+            radio.observe(
+                lambda change, n=name, f=feedback: self._show(n, change["new"], f), names="value"
+            )
+            self.buttons[name] = radio
+            items += [
+                w.HTML(f"<h4 style='font-size:18px'>{i + 1}. {html.escape(text)}</h4>"),
+                radio,
+                feedback,
+            ]
+        super().__init__(items + [self.score])
+        self._update_score()
+
+    def _show(self, name, choice, box):
+        if choice is not None:
+            fb = answer(name, choice)
+            mark = "&#10004; Right." if fb.ok else "&#10008; Not quite."
+            box.value = f"<p style='font-size:16px'><b>{mark}</b> {html.escape(fb.message)}</p>"
+        self._update_score()
+
+    def _update_score(self):
+        done = [(n, b.value) for n, b in self.buttons.items() if b.value is not None]
+        right = sum(answer(n, c).ok for n, c in done)
+        self.score.value = (
+            f"<p style='font-size:16px'>Score: {right} of {len(self.buttons)}"
+            f" ({len(done)} answered)</p>"
+        )
