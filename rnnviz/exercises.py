@@ -82,7 +82,7 @@ def check_backward_step(fn, *, seed=0):
     da_t, dz_next = rng.standard_normal(n_a), rng.standard_normal(n_a)
     a_t, W_aa = np.tanh(rng.standard_normal(n_a)), rng.standard_normal((n_a, n_a))
     out, problem = _call(fn, da_t.copy(), dz_next.copy(), a_t.copy(), W_aa.copy())
-    if problem:
+    if problem is not None:
         return problem
     if not isinstance(out, tuple) or len(out) != 2:
         return Feedback(False, "Return two arrays: `return da_total, dz_t`.")
@@ -261,7 +261,7 @@ def check_clip(fn, *, seed=0):
     for grads, label in ((big, "a large gradient"), (small, "a small gradient")):
         original = {k: v.copy() for k, v in grads.items()}
         out, problem = _call(fn, grads, 5.0)
-        if problem:
+        if problem is not None:
             return problem
         if not isinstance(out, tuple) or len(out) != 2 or not isinstance(out[0], dict):
             return Feedback(False, "Return the clipped dict and the norm: `return clipped, total`.")
@@ -340,7 +340,7 @@ def check_gru_step(fn, *, seed=0):
     params |= {k: rng.standard_normal(n_a) for k in ("b_u", "b_r", "b_c")}
     a_prev, x_t = rng.standard_normal(n_a), rng.standard_normal(n_x)
     out, problem = _call(fn, a_prev.copy(), x_t.copy(), {k: v.copy() for k, v in params.items()})
-    if problem:
+    if problem is not None:
         return problem
     want = gru_step_solution(a_prev, x_t, params)
     gamma_u = _sigmoid(params["W_u"] @ np.concatenate([a_prev, x_t]) + params["b_u"])
