@@ -21,8 +21,9 @@ class Activation(NamedTuple):
 
 
 def _sigmoid(z):
-    # sigma(z) = 1 / (1 + exp(-z)) = (1 + tanh(z / 2)) / 2, the latter never overflows
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
+    # sigma(z) = 1 / (1 + exp(-z)) = exp(-log(1 + exp(-z))): never overflows, and keeps full
+    # relative precision for very negative z, where sigma(z) ~ exp(z) is tiny but not zero
+    return np.exp(-np.logaddexp(0.0, -z))
 
 
 ACTIVATIONS = {
@@ -48,4 +49,5 @@ def get_activation(activation):
 
 def sigmoid(z):
     """The logistic function sigma(z) = 1 / (1 + exp(-z)), computed without overflow."""
-    return _sigmoid(np.asarray(z, dtype=float))
+    with np.errstate(invalid="ignore"):  # NaN in, NaN out
+        return _sigmoid(np.asarray(z, dtype=float))

@@ -17,7 +17,11 @@ from ._checks import check_float
 def _check_grads(grads):
     if not isinstance(grads, dict):
         raise TypeError(f"grads must be a dict of arrays, got {type(grads).__name__}")
-    return {k: np.asarray(v) for k, v in grads.items()}
+    grads = {k: np.asarray(v) for k, v in grads.items()}
+    for k, v in grads.items():
+        if not np.issubdtype(v.dtype, np.number):
+            raise TypeError(f"grads[{k!r}] must hold numbers, got dtype {v.dtype}")
+    return grads
 
 
 def norm(array):

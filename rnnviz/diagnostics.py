@@ -16,26 +16,45 @@ gradient vanish when sigma_max > 1.
 
 import numpy as np
 
-from ._checks import check_choice, check_float
+from ._checks import check_choice, check_float, check_int
 from .activations import get_activation
 from .clipping import global_norm, row_norms
 from .rnn import PARAM_SHAPES, backward, cell_of, forward, loss_and_grads, softmax
 
 
 def sigma_max(W):
-    """The largest singular value of W, the matrix 2-norm ||W||."""
-    return float(np.linalg.norm(np.asarray(W, dtype=np.float64), 2))
+    """The largest singular value of W, the matrix 2-norm ||W||. NaN if W holds NaN, inf if inf."""
+    W = _check_matrix(W)
+    if not np.isfinite(W).all():
+        return float("nan") if np.isnan(W).any() else float("inf")
+    return float(np.linalg.norm(W, 2))
 
 
 def spectral_radius(W):
-    """rho(W) = max |lambda_i(W)|, the largest eigenvalue magnitude; rho(W) <= sigma_max(W)."""
-    return float(np.max(np.abs(np.linalg.eigvals(np.asarray(W, dtype=np.float64)))))
+    """rho(W) = max |lambda_i(W)|, the largest eigenvalue magnitude; rho(W) <= sigma_max(W).
+
+    NaN if W is not finite.
+    """
+    W = _check_matrix(W, square=True)
+    if not np.isfinite(W).all():
+        return float("nan")
+    return float(np.max(np.abs(np.linalg.eigvals(W))))
+
+
+def _check_matrix(W, *, square=False):
+    W = np.asarray(W, dtype=np.float64)
+    if W.ndim != 2 or W.size == 0 or (square and W.shape[0] != W.shape[1]):
+        raise ValueError(f"W has shape {W.shape}, must be a non-empty {'square ' * square}matrix")
+    return W
 
 
 def bound(sigma, gamma, T):
     """(sigma * gamma)^(T-k) for k = 1..T: the bound on ||dA<T>/dA<k>||."""
+    sigma = check_float("sigma", sigma, allow_zero=True)
+    gamma = check_float("gamma", gamma, allow_zero=True)
+    T = check_int("T", T)
     with np.errstate(over="ignore"):
-        return (float(sigma) * float(gamma)) ** np.arange(T - 1, -1, -1, dtype=np.float64)
+        return (sigma * gamma) ** np.arange(T - 1, -1, -1, dtype=np.float64)
 
 
 def regime(sigma, gamma, *, tol=1e-9):
@@ -60,7 +79,8 @@ def gradient_norms(params, x, y, a0=None, *, activation="tanh", loss_at="last"):
     check_choice("loss_at", loss_at, ("last", "every"))
     if loss_at == "last":
         y = np.array(y, copy=True)
-        y[:-1] = -1
+        if y.ndim:  # a y of the wrong shape is reported by loss_and_grads
+            y[:-1] = -1
     _, grads = loss_and_grads(params, x, y, a0, activation=activation)
     return step_norms(grads["a"])
 
@@ -76,13 +96,13 @@ def jacobian_products(params, x, a0=None, *, activation="tanh"):
     J<T> = I,  J<k> = J<k+1> diag(g'(z<k+1>)) W_aa.  Entries may overflow to inf: a result too.
     """
     _, cache = forward(params, x, a0, activation=activation)
-    M = _step_matrices(_derivatives(cache), params["W_aa"])
-    T, n_a, _ = M.shape
+    dg, W = _derivatives(cache), params["W_aa"]
+    T, n_a = dg.shape
     J = np.empty((T, n_a, n_a))
     J[-1] = np.eye(n_a)
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(T - 2, -1, -1):
-            J[k] = J[k + 1] @ M[k + 1]  # (n_a, n_a) @ (n_a, n_a) -> (n_a, n_a)
+            J[k] = (J[k + 1] * dg[k + 1]) @ W  # J<k+1> diag(g'(z<k+1>)) W_aa, (n_a, n_a)
     return J
 
 
@@ -94,31 +114,35 @@ def jacobian_norms(params, x, a0=None, *, activation="tanh", at=None):
     value is inf only when the norm itself exceeds the float64 range.
     """
     _, cache = forward(params, x, a0, activation=activation)
-    log_s, J = _normalised_products(_step_matrices(_derivatives(cache), params["W_aa"]))
-    return _sigma_from(log_s, J, np.arange(len(J)) if at is None else np.asarray(at))
+    dg = _derivatives(cache)
+    T = len(dg)
+    at = np.arange(T) if at is None else np.asarray(at)
+    if at.ndim != 1 or not np.issubdtype(at.dtype, np.integer) or not ((at >= 0) & (at < T)).all():
+        raise ValueError(f"at == {at!r}, must be a 1-D array of 0-based steps in 0..{T - 1}")
+    log_s, J = _normalised_products(dg, params["W_aa"])
+    return _sigma_from(log_s, J, at)
 
 
-def _step_matrices(dg, W):
-    """diag(g'(z<j>)) W for every j: dg (T, n_a), W (n_a, n) -> (T, n_a, n)."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        return dg[:, :, None] * W
+def _normalised_products(dg, W):
+    """J<k> / s<k> with max |entry| 1, and log s<k>, for J<k> = dA<T>/dA<k> (k = 0..T-1).
 
-
-def _normalised_products(M):
-    """J<k> / s<k> with max |entry| 1, and log s<k>, from M<j> = diag(g'(z<j>)) W_aa (T, n_a, n_a).
-
-    J<T> = I and J<k> = J<k+1> M<k+1>; rescaling at every step keeps the entries representable.
+    J<T> = I and J<k> = J<k+1> diag(g'(z<k+1>)) W_aa, from dg (T, n_a) and W = W_aa (n_a, n_a).
+    Rescaling at every step keeps the entries representable however large or small J<k> is.
     """
-    T, n_a, _ = M.shape
+    T, n_a = dg.shape
+    W = np.asarray(W, dtype=np.float64)  # float32 weights too: one dtype for np.dot's fast path
     J = np.empty((T, n_a, n_a))
     scale = np.ones(T)
     J[-1] = np.eye(n_a)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for k in range(T - 2, -1, -1):
-            P = J[k + 1] @ M[k + 1]  # (n_a, n_a) @ (n_a, n_a) -> (n_a, n_a)
+            P = np.dot(J[k + 1] * dg[k + 1], W)  # (n_a, n_a) @ (n_a, n_a) -> (n_a, n_a)
             scale[k] = s = np.abs(P).max()
-            if not s > 0:  # a zero product (dead relu units, weight_scale 0): all earlier are 0
-                J[: k + 1], scale[: k + 1] = 0.0, 0.0
+            if not 0 < s < np.inf:
+                # 0 (dead relu units, W_aa = 0), NaN (a NaN g') or inf (beyond float64): so is
+                # every earlier product. J = 0, or J = I with that scale: sigma_max 0, NaN or inf
+                J[: k + 1] = 0.0 if s == 0 else np.eye(n_a)
+                scale[: k + 1] = s
                 break
             np.divide(P, s, out=J[k])
         return np.cumsum(np.log(scale)[::-1])[::-1], J
@@ -163,33 +187,37 @@ def connectivity(params, x, a0=None, *, activation="tanh"):
         if cell_of(params).name == "rnn":
             dg = cache["activation"].dg(cache["z"], cache["a"])  # (T, m, n_a)
             maps = [
-                _rnn_connectivity(
-                    rows[:, i],
-                    _step_matrices(dg[:, i], params["W_aa"]),
-                    _step_matrices(dg[:, i], params["W_ax"]),
-                )
+                _rnn_connectivity(rows[:, i], dg[:, i], params["W_aa"], params["W_ax"])
                 for i in range(rows.shape[1])
             ]
             return np.mean(maps, axis=0)
         return _generic_connectivity(rows, params, x, a0, cache).mean(axis=-1)
 
 
-def _rnn_connectivity(rows, M, N):
-    """C[t, k] for the basic RNN and one sequence, carrying d y_hat<t> / d a<k> back for all t.
+def _rnn_connectivity(rows, dg, W_aa, W_ax):
+    """C[t, k] for the basic RNN and one sequence, backpropagating all T * r output rows at once.
 
-    E<t,t> = rows<t>,  E<t,k> = E<t,k+1> M<k+1>,  d y_hat<t> / d x<k> = E<t,k> N<k>,
-    with M<j> = diag(g'(z<j>)) W_aa and N<j> = diag(g'(z<j>)) W_ax.
-    rows : (T, r, n_a);  M : (T, n_a, n_a);  N : (T, n_a, n_x).
+    With E<t,k> = d y_hat<t> / d a<k> (E<t,t> = rows<t>) and V<k> = diag(g'(z<k>)) [W_aa, W_ax],
+    one product per step k gives both the rows to carry on and the ones to measure:
+
+        E<t,k> V<k> = [E<t,k-1>, d y_hat<t> / d x<k>]      for every t >= k.
+
+    rows : (T, r, n_a);  dg : (T, n_a);  W_aa : (n_a, n_a);  W_ax : (n_a, n_x).
     """
     T, r, n_a = rows.shape
-    E = np.zeros((T * r, n_a))  # row block t holds d y_hat<t> / d a<k> for the current k
+    W = np.concatenate([W_aa, W_ax], axis=1, dtype=np.float64)  # (n_a, n_a + n_x)
+    V = np.asarray(dg, dtype=np.float64)[:, :, None] * W  # (T, n_a, n_a + n_x)
+    # Two buffers of rows [E<t,k>, d y_hat<t> / d x<k+1>]: step k reads the rows t >= k of one
+    # and writes the other. Row block t starts as rows<t>, and nothing writes it before step t.
+    buffers = [np.zeros((T * r, W.shape[1])) for _ in range(2)]
+    for buffer in buffers:
+        buffer[:, :n_a] = rows.reshape(T * r, n_a)
     sq = np.zeros((T, T * r))  # sq[k, (t, j)] = ||row j of d y_hat<t> / d x<k>||^2
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(T - 1, -1, -1):
-            E[(k + 1) * r :] = E[(k + 1) * r :] @ M[k + 1 - T]  # (rows, n_a) @ (n_a, n_a)
-            E[k * r : (k + 1) * r] = rows[k]
-            D = E[k * r :] @ N[k]  # (rows, n_a) @ (n_a, n_x) -> (rows, n_x)
-            sq[k, k * r :] = np.einsum("ij,ij->i", D, D)
+            E, out = buffers[k % 2][k * r :, :n_a], buffers[1 - k % 2][k * r :]
+            G = np.dot(E, V[k], out=out)  # (rows, n_a) @ (n_a, n_a + n_x) -> (rows, n_a + n_x)
+            np.einsum("ij,ij->i", G[:, n_a:], G[:, n_a:], out=sq[k, k * r :])
         return np.sqrt(sq.reshape(T, T, r).sum(axis=-1)).T  # (T_t, T_k)
 
 
@@ -199,7 +227,7 @@ def _generic_connectivity(rows, params, x, a0, cache):
     x3 = cache["x"]
     xb = np.broadcast_to(x3[:, :, None], (T, m, T * n_y, x3.shape[-1])).reshape(T, -1, x3.shape[-1])
     a0b = None if a0 is None else np.repeat(np.asarray(a0).reshape(m, -1), T * n_y, axis=0)
-    _, big = forward(params, xb, a0b)
+    _, big = forward(params, xb, a0b, activation=cache.get("activation", "tanh"))
     da = np.zeros((T, m, T, n_y, n_a))
     da[np.arange(T), :, np.arange(T)] = rows
     dx = backward(da.reshape(T, m * T * n_y, n_a), big)["x"]  # (T_k, m*T_t*n_y, n_x)
@@ -224,16 +252,21 @@ def explore(params, x, y, a0=None, *, activation="tanh", max_norm=None, sigma_po
     act = get_activation(activation)
     if max_norm is not None:
         max_norm = check_float("max_norm", max_norm)
+    if sigma_points is not None:
+        sigma_points = check_int("sigma_points", sigma_points)
     a, cache = forward(params, x, a0, activation=act)
     if cache["batched"]:
         raise ValueError(f"explore takes one sequence x of shape (T, n_x), got {np.shape(x)}")
+    n_y = params["W_ya"].shape[0]
+    if check_int("y", y, minimum=0) >= n_y:
+        raise ValueError(f"y == {y!r}, must be a class label in 0..{n_y - 1}")
     T = len(a)
-    labels = np.full(T, -1)
-    labels[-1] = y
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         logits = a[-1] @ params["W_ya"].T + params["b_y"]  # (n_a,) @ (n_a, n_y) -> (n_y,)
-        y_hat = softmax(logits)
-        loss = float(-np.log(y_hat[y]))
+        log_y_hat = logits - logits.max()
+        log_y_hat -= np.log(np.exp(log_y_hat).sum())
+        loss = -float(log_y_hat[y])
+        y_hat = np.exp(log_y_hat)
         dlogits = y_hat.copy()
         dlogits[y] -= 1.0
         da = np.zeros_like(a)
@@ -252,13 +285,12 @@ def explore(params, x, y, a0=None, *, activation="tanh", max_norm=None, sigma_po
     bad = ~np.isfinite(grad_norm)
     first_bad = int(np.nonzero(bad)[0].max()) + 1 if bad.any() else None
     dg = _derivatives(cache)
-    M = _step_matrices(dg, params["W_aa"])  # diag(g'(z<j>)) W_aa for every j
-    log_s, J = _normalised_products(M)
+    log_s, J = _normalised_products(dg, params["W_aa"])
     step = max(1, T // sigma_points) if sigma_points else 1
     sigma_k = np.unique(np.r_[np.arange(0, T, step), T - 1])
     sigma_vals = _sigma_from(log_s, J, sigma_k)
     rows = _output_rows(a[:, None], params)
-    C = _rnn_connectivity(rows[:, 0], M, _step_matrices(dg, params["W_ax"]))
+    C = _rnn_connectivity(rows[:, 0], dg, params["W_aa"], params["W_ax"])
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         ratio = grad_norm[0] / grad_norm[-1] if grad_norm[-1] > 0 else np.nan
         return {
