@@ -235,7 +235,17 @@ def _generic_connectivity(rows, params, x, a0, cache):
     return np.sqrt((dx * dx).sum(axis=(-2, -1))).transpose(2, 0, 1)  # (T_t, T_k, m)
 
 
-def explore(params, x, y, a0=None, *, activation="tanh", max_norm=None, sigma_points=None):
+def explore(
+    params,
+    x,
+    y,
+    a0=None,
+    *,
+    activation="tanh",
+    max_norm=None,
+    sigma_points=None,
+    with_connectivity=True,
+):
     """Everything the gradient-flow explorer shows for one setting, from one forward pass.
 
     The loss is the cross-entropy at the last step of one sequence x (T, n_x) with label y (int).
@@ -247,7 +257,8 @@ def explore(params, x, y, a0=None, *, activation="tanh", max_norm=None, sigma_po
       (sigma_max * gamma)^(T-k); sigma_k, sigma (the indices and values of sigma_max(dA<T>/dA<k>),
       at every step or at about `sigma_points` of them); ratio ||dL/da<1>|| / ||dL/da<T>||;
       first_nonfinite (the largest k whose gradient is inf or NaN, or None) and nonfinite ("inf",
-      "NaN" or None); saturation (T,); connectivity (T, T); loss.
+      "NaN" or None); saturation (T,); connectivity (T, T), or None when `with_connectivity`
+      is False (it is the costliest part, and a view that does not show it can skip it); loss.
     """
     act = get_activation(activation)
     if max_norm is not None:
@@ -290,7 +301,11 @@ def explore(params, x, y, a0=None, *, activation="tanh", max_norm=None, sigma_po
     sigma_k = np.unique(np.r_[np.arange(0, T, step), T - 1])
     sigma_vals = _sigma_from(log_s, J, sigma_k)
     rows = _output_rows(a[:, None], params)
-    C = _rnn_connectivity(rows[:, 0], dg, params["W_aa"], params["W_ax"])
+    C = (
+        _rnn_connectivity(rows[:, 0], dg, params["W_aa"], params["W_ax"])
+        if with_connectivity
+        else None
+    )
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         ratio = grad_norm[0] / grad_norm[-1] if grad_norm[-1] > 0 else np.nan
         return {
