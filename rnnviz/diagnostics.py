@@ -300,12 +300,10 @@ def explore(
     step = max(1, T // sigma_points) if sigma_points else 1
     sigma_k = np.unique(np.r_[np.arange(0, T, step), T - 1])
     sigma_vals = _sigma_from(log_s, J, sigma_k)
-    rows = _output_rows(a[:, None], params)
-    C = (
-        _rnn_connectivity(rows[:, 0], dg, params["W_aa"], params["W_ax"])
-        if with_connectivity
-        else None
-    )
+    C = None
+    if with_connectivity:
+        rows = _output_rows(a[:, None], params)  # d y_hat<t> / d a<t>, (T, 1, r, n_a)
+        C = _rnn_connectivity(rows[:, 0], dg, params["W_aa"], params["W_ax"])
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         ratio = grad_norm[0] / grad_norm[-1] if grad_norm[-1] > 0 else np.nan
         return {
