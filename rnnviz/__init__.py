@@ -42,6 +42,7 @@ from .exercises import (
     finite_difference_check,
     show_solution,
 )
+from .gated import gru_backward, gru_forward, init_lstm, lstm_backward, lstm_forward
 from .quiz import Quiz
 from .rnn import (
     backward,
@@ -83,6 +84,11 @@ __all__ = [
     "connectivity",
     "explore",
     "global_norm",
+    "gru_backward",
+    "gru_forward",
+    "init_lstm",
+    "lstm_backward",
+    "lstm_forward",
     "gradient_norms",
     "jacobian_norms",
     "jacobian_products",

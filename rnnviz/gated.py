@@ -22,20 +22,28 @@ dL/dc<t> * Gamma_f (LSTM) directly, with no weight matrix and no tanh' on the wa
 "keep" (Gamma_u ~ 0, Gamma_f ~ 1) passes the gradient back almost unchanged, where the basic RNN
 multiplies it by diag(g'(z<t>)) W_aa at every step.
 
-Implementation: the gate weights are stacked, W = [W_u; W_r; W_c] (GRU) or [W_u; W_f; W_o; W_c]
-(LSTM), and split into the columns acting on a<t-1> (W_a) and on x<t> (W_x). The input part
-W_x x<t> + b of every gate is computed for all t in one product before the loop, the weight
-gradients in one product after it; each step does one product with W_a (two for the GRU, whose
-candidate needs Gamma_r first).
+Implementation: the k gate weights are stacked into an array of shape (k, n_a, n_a + n_x), in
+the order (u, r, c) for the GRU and (u, f, o, c) for the LSTM, and split into the columns acting
+on a<t-1> (W_a, (k, n_a, n_a)) and on x<t> (W_x, (k, n_a, n_x)); the gates are kept gate-first,
+(k, T, m, n_a), so that `u, f, o, c_tilde = gates`. The input part W_x x<t> + b of every gate is
+computed for all t in one product before the loop, the weight gradients in one product after it;
+each step does one product with W_a (two for the GRU, whose candidate needs Gamma_r first).
 """
 
 import numpy as np
 
 from ._checks import check_float
-from .activations import ACTIVATIONS
 from .rnn import Cell, _check_da, _unbatch, cell_of, prepare_inputs
 
-sigmoid = ACTIVATIONS["sigmoid"].g  # keeps the dtype (float32 stays float32)
+
+def _sigmoid(z):
+    """sigma(z) = 1 / (1 + exp(-z)) for the gates, keeping the dtype of z.
+
+    exp(-z) overflows to inf for z < -709 (float64), which gives the right limit 0; callers
+    run it under np.errstate(over="ignore").
+    """
+    return 1.0 / (1.0 + np.exp(-z))
+
 
 GRU_GATES = ("u", "r", "c")
 LSTM_GATES = ("u", "f", "o", "c")
@@ -72,10 +80,10 @@ def init_gru(n_x, n_a, rng):
 def init_lstm(n_x, n_a, rng, *, forget_bias=1.0):
     """LSTM weights W_u, W_f, W_o, W_c ~ N(0, 1 / (n_a + n_x)), shape (n_a, n_a + n_x).
 
-    Biases are 0 except b_f = forget_bias (default 1.0): sigma(1) ~ 0.73, so the cell starts
-    by mostly keeping c<t-1> and the gradient along c reaches far back from the first update
-    (Gers et al. 2000; Jozefowicz et al. 2015). `init_params(..., cell="lstm")` uses the default;
-    for another value set `params["b_f"][:] = value` afterwards.
+    Biases are 0 except b_f = forget_bias (default 1.0): Gamma_f starts near sigma(1) ~ 0.73
+    instead of 0.5, so an untrained cell keeps more of c<t-1> and more of dL/dc<t> reaches
+    earlier steps (Jozefowicz, Zaremba and Sutskever 2015). `init_params(..., cell="lstm")` uses
+    the default; for another value set `params["b_f"][:] = value` afterwards.
     """
     forget_bias = check_float("forget_bias", forget_bias, positive=False)
     params = _init_gates(LSTM_GATES, n_x, n_a, rng)
@@ -107,9 +115,12 @@ def _check_cell(params, name, function):
 
 
 def _check_cache(cache, name, function):
-    if not isinstance(cache, dict) or cache.get("cell") != name:
-        got = cache.get("cell") if isinstance(cache, dict) else type(cache).__name__
-        raise ValueError(f"cache comes from {got!r}, {function} needs the cache of {name}_forward")
+    if not isinstance(cache, dict):
+        raise TypeError(f"cache must be the dict from {name}_forward, got {type(cache).__name__}")
+    if cache.get("cell") != name:
+        raise ValueError(
+            f"cache['cell'] == {cache.get('cell')!r}, {function} needs the cache of {name}_forward"
+        )
 
 
 def gru_forward(params, x, a0=None):
@@ -138,7 +149,7 @@ def gru_forward(params, x, a0=None):
         a_prev = a0
         for t in range(len(a)):
             ur = gates[:2, t]
-            ur[:] = sigmoid(ur + a_prev @ W_ur_T)  # (m, n_a) @ (2, n_a, n_a) -> (2, m, n_a)
+            ur[:] = _sigmoid(ur + a_prev @ W_ur_T)  # (m, n_a) @ (2, n_a, n_a) -> (2, m, n_a)
             c_tilde[t] = np.tanh(c_tilde[t] + (r[t] * a_prev) @ W_c_T)  # (m, n_a) @ (n_a, n_a)
             a[t] = a_prev = u[t] * c_tilde[t] + (1.0 - u[t]) * a_prev
     cache = {
@@ -165,8 +176,7 @@ def gru_backward(da, cache):
         dL/da<t-1>    = da<t-1> + dA * (1 - Gamma_u) + dL/d(Gamma_r * a) * Gamma_r
                         + W_u,a^T dL/dz_u + W_r,a^T dL/dz_r
 
-    z_u, z_r, z_c are the pre-activations and W_*,a the columns of W_* acting on a<t-1>. The
-    factors that do not depend on dA (the D_* below) are computed for all t before the loop.
+    z_u, z_r, z_c are the pre-activations and W_*,a the columns of W_* acting on a<t-1>.
 
     Parameters
     ----------
@@ -186,20 +196,18 @@ def gru_backward(da, cache):
     a_prev = np.concatenate([a0[None], a[:-1]])  # a<0> .. a<T-1>, (T, m, n_a)
     u, r, c_tilde = gates
     with np.errstate(over="ignore", invalid="ignore"):
-        D_u = (c_tilde - a_prev) * u * (1.0 - u)  # dL/dz_u = dA * D_u
-        D_r = a_prev * r * (1.0 - r)  # dL/dz_r = dL/d(Gamma_r * a) * D_r
-        D_c = u * (1.0 - c_tilde**2)  # dL/dz_c = dA * D_c
         dz = np.empty_like(gates)
-        dz_u, dz_r, dz_c = dz  # each (T, m, n_a)
+        dz_u, dz_r, dz_c = dz  # dL/dz_u, dL/dz_r, dL/dz_c, each (T, m, n_a)
         da_total = np.empty_like(a)
         da_next = np.zeros_like(a0)  # the part of dL/da<t> that comes back from step t+1
         for t in range(len(a) - 1, -1, -1):
             dA = da_total[t] = da[t] + da_next
-            dz_u[t] = dA * D_u[t]
-            dz_c[t] = dA * D_c[t]
+            ut, rt, ct, at = u[t], r[t], c_tilde[t], a_prev[t]
+            dz_c[t] = dA * ut * (1.0 - ct * ct)
+            dz_u[t] = dA * (ct - at) * ut * (1.0 - ut)
             d_ra = dz_c[t] @ W_a[2]  # (m, n_a) @ (n_a, n_a) -> (m, n_a)
-            dz_r[t] = d_ra * D_r[t]
-            da_next = dA * (1.0 - u[t]) + d_ra * r[t]
+            dz_r[t] = d_ra * at * rt * (1.0 - rt)
+            da_next = dA * (1.0 - ut) + d_ra * rt
             da_next += dz_u[t] @ W_a[0] + dz_r[t] @ W_a[1]  # (m, n_a) @ (n_a, n_a) -> (m, n_a)
         T, m, n_x = x3.shape
         dz3 = dz.reshape(3, T * m, n_a)
@@ -242,7 +250,7 @@ def lstm_forward(params, x, a0=None, c0=None):
         for t in range(len(a)):
             z = gates[:, t]
             z += a_prev @ W_a_T  # (m, n_a) @ (4, n_a, n_a) -> (4, m, n_a)
-            z[:3] = sigmoid(z[:3])
+            z[:3] = _sigmoid(z[:3])
             z[3] = np.tanh(z[3])
             c[t] = c_prev = u[t] * c_tilde[t] + f[t] * c_prev
             tanh_c[t] = np.tanh(c_prev)
@@ -275,8 +283,7 @@ def lstm_backward(da, cache):
         dL/da<t-1>    = da<t-1> + W_u,a^T dL/dz_u + W_f,a^T dL/dz_f + W_o,a^T dL/dz_o
                         + W_c,a^T dL/dz_c
 
-    z_* are the pre-activations and W_*,a the columns of W_* acting on a<t-1>. The factors that
-    do not depend on dA or dC (D below) are computed for all t before the loop.
+    z_* are the pre-activations and W_*,a the columns of W_* acting on a<t-1>.
 
     Parameters
     ----------
@@ -299,26 +306,20 @@ def lstm_backward(da, cache):
     c_prev = np.concatenate([c0[None], c[:-1]])  # c<0> .. c<T-1>
     u, f, o, c_tilde = gates
     with np.errstate(over="ignore", invalid="ignore"):
-        # dL/dz_* = dC * D[*] for u, f, c and dA * D[o]: (4, T, m, n_a)
-        D = np.stack(
-            [
-                c_tilde * u * (1.0 - u),
-                c_prev * f * (1.0 - f),
-                tanh_c * o * (1.0 - o),
-                u * (1.0 - c_tilde**2),
-            ]
-        )
-        da_dc = o * (1.0 - tanh_c**2)  # d a<t> / d c<t>
         dz = np.empty_like(gates)
+        dz_u, dz_f, dz_o, dz_c = dz  # dL/dz_u, dL/dz_f, dL/dz_o, dL/dz_c, each (T, m, n_a)
         da_total, dc_total = np.empty_like(a), np.empty_like(a)
         da_next, dc_next = np.zeros_like(a0), np.zeros_like(c0)  # what comes back from t+1
         for t in range(len(a) - 1, -1, -1):
+            ut, ft, ot, ct, th = u[t], f[t], o[t], c_tilde[t], tanh_c[t]
             dA = da_total[t] = da[t] + da_next
-            dC = dc_total[t] = dc_next + dA * da_dc[t]
-            dz[:, t] = dC * D[:, t]  # dL/dz_u, dL/dz_f, dL/dz_c (and dz_o, replaced next)
-            dz[2, t] = dA * D[2, t]  # the output gate acts on a<t>, not on c<t>
+            dC = dc_total[t] = dc_next + dA * ot * (1.0 - th * th)
+            dz_u[t] = dC * ct * ut * (1.0 - ut)
+            dz_f[t] = dC * c_prev[t] * ft * (1.0 - ft)
+            dz_o[t] = dA * th * ot * (1.0 - ot)
+            dz_c[t] = dC * ut * (1.0 - ct * ct)
             da_next = (dz[:, t] @ W_a).sum(axis=0)  # (4, m, n_a) @ (4, n_a, n_a) -> (4, m, n_a)
-            dc_next = dC * f[t]
+            dc_next = dC * ft
         T, m, n_x = x3.shape
         dz3 = dz.reshape(4, T * m, n_a)
         ax = np.concatenate([a_prev, x3], axis=-1).reshape(T * m, -1)  # [a<t-1>, x<t>]
