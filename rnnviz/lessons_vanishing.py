@@ -1,0 +1,235 @@
+"""Computations and figures for the lessons on backpropagation through time and vanishing gradients.
+
+- `plot_unrolled_rnn`: the unrolled network as a graph, forward arrows and backward arrows.
+- `untied_gradient_norms`: the same network with a different matrix at every step, a deep
+  feedforward network in disguise: a<t> = g(W<t> a<t-1> + W_ax x<t> + b_a).
+- `plot_curves`: a few gradient-norm curves on one log axis.
+- `nearest_noun_accuracy`: how well "copy the number of the nearest noun" does on `agreement`.
+- `train_agreement`, `train_runs`, `run_accuracies`, `success_flags`: train on the agreement
+  task over several seeds and gaps, and count the runs that succeed.
+"""
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ._checks import check_choice, check_float, check_int
+from .activations import get_activation
+from .diagnostics import step_norms
+from .plots import COLORS, DASHES, FONT, SERIES, SMALL, SYMBOLS, html
+from .rnn import init_params, prepare_inputs, softmax
+from .tasks import AGREEMENT_VOCAB, PLURAL, SINGULAR, agreement
+from .training import accuracy, train
+
+SUCCESS = 0.9  # a run "succeeds" when its test accuracy reaches this; chance is 0.5
+OPTIMIZERS = {
+    "sgd": {"optimizer": "sgd", "learning_rate": 0.1, "momentum": 0.9},
+    "adam": {"optimizer": "adam", "learning_rate": 0.01},
+}
+
+
+# --- the unrolled graph ----------------------------------------------------------------------
+
+
+def plot_unrolled_rnn(
+    T=4, *, title="The unrolled RNN: forward left to right, backward right to left"
+):
+    """The computation graph a<0> -> a<1> -> ... -> a<T>, with x<t> below and y_hat<t> above.
+
+    Solid black arrows: the forward pass, labelled with the weight they use (W_ax, W_aa, W_ya).
+    Dashed vermillion arrows below the chain: the backward pass, right to left, where step t-1
+    receives W_aa^T dL/dz<t> from step t.
+    """
+    T = check_int("T", T, minimum=1)
+    FORWARD = _escape("forward pass: a<t> = g(W_aa a<t-1> + W_ax x<t> + b_a)")
+    BACKWARD = _escape("backward pass: dL/da<t-1> receives W_aa^T dL/dz<t>")
+    if T > 8:
+        raise ValueError(f"T == {T}, must be <= 8 for a readable drawing")
+    fig = go.Figure()
+    forward = {"color": "#333", "width": 3, "dash": "solid"}
+    backward = {"color": COLORS["vermillion"], "width": 3, "dash": "dash"}
+    labels = []
+    for t in range(1, T + 1):
+        _add_arrow(fig, (t, 0.3), (t, 0.7), forward, FORWARD, show=t == 1)
+        _add_arrow(fig, (t, 1.3), (t, 1.7), forward, FORWARD)
+        _add_arrow(fig, (t - 0.8, 1.08), (t - 0.2, 1.08), forward, FORWARD)
+        _add_arrow(fig, (t - 0.2, 0.86), (t - 0.8, 0.86), backward, BACKWARD, show=t == 1)
+        labels += [(t + 0.06, 0.5, "W_ax", "left"), (t + 0.06, 1.5, "W_ya", "left"),
+                   (t - 0.5, 1.2, "W_aa", "center")]  # fmt: skip
+    nodes = {"a<0>": (0, 1)} | {
+        f"{name}<{t}>": (t, row)
+        for t in range(1, T + 1)
+        for name, row in (("x", 0), ("a", 1), ("ŷ", 2))
+    }
+    xs, ys = zip(*nodes.values(), strict=True)
+    fig.add_scatter(
+        x=xs, y=ys, mode="markers+text", text=[_escape(n) for n in nodes], textfont={"size": 18},
+        marker={"size": 54, "color": "#f2f2f2", "line": {"color": "#333", "width": 2},
+                "symbol": ["square" if n.startswith("a") else "circle" for n in nodes]},
+        hoverinfo="skip", showlegend=False,
+    )  # fmt: skip
+    annotations = [
+        {"x": x, "y": y, "text": text, "showarrow": False, "xanchor": anchor,
+         "font": {"size": SMALL, "color": "#333"}}
+        for x, y, text, anchor in labels
+    ]  # fmt: skip
+    fig.update_layout(
+        template="plotly_white", font=FONT, height=430, annotations=annotations,
+        margin={"l": 20, "r": 20, "t": 60, "b": 20}, hovermode=False,
+        title={"text": html(title), "x": 0.0, "font": {"size": 20}},
+        legend={"orientation": "h", "x": 0, "y": -0.02, "yanchor": "top", "font": {"size": SMALL}},
+    )  # fmt: skip
+    fig.update_xaxes(visible=False, range=[-0.5, T + 0.6])
+    fig.update_yaxes(visible=False, range=[-0.4, 2.4])
+    return fig
+
+
+def _escape(text):
+    """Angle brackets as HTML entities, for plotly's pseudo-HTML: a<0> -> a&lt;0&gt;."""
+    return text.replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _add_arrow(fig, start, end, line, name, *, show=False):
+    """A straight arrow from `start` to `end` (data coordinates), dashed or solid."""
+    fig.add_scatter(
+        x=[start[0], end[0]], y=[start[1], end[1]], mode="lines+markers", line=line, name=name,
+        marker={"symbol": ["circle", "arrow"], "size": [0, 16], "angleref": "previous",
+                "color": line["color"]},
+        showlegend=show, legendgroup=name, hoverinfo="skip",
+    )  # fmt: skip
+
+
+# --- a deep network with a new matrix at every layer -----------------------------------------
+
+
+def untied_gradient_norms(params, weights, x, y, a0=None, *, activation="tanh"):
+    """||dL/da<k>|| for k = 1..T when step t uses its own matrix weights[t-1] instead of W_aa.
+
+        a<t> = g(W<t> a<t-1> + W_ax x<t> + b_a),  L = -log y_hat<T>[y],  y_hat<T> = softmax(...)
+        dL/da<t-1> = W<t>^T (dL/da<t> * g'(z<t>))
+
+    With every weights[t] equal to W_aa this is `gradient_norms` of the RNN (loss at the last
+    step); with independent matrices it is a T-layer feedforward network whose layers also
+    receive the inputs x<t>.
+
+    Parameters
+    ----------
+    params : dict from `init_params` (W_aa is not used)
+    weights : ndarray of shape (T, n_a, n_a), the matrix of each step
+    x : ndarray of shape (T, n_x), one sequence
+    y : int, the label scored at the last step
+    """
+    act = get_activation(activation)
+    x3, a_prev, _ = prepare_inputs(params, x, a0)
+    weights = np.asarray(weights, dtype=np.float64)
+    T, n_a = len(x3), a_prev.shape[-1]
+    if x3.shape[1] != 1:
+        raise ValueError(f"x has shape {np.shape(x)}, must be one sequence (T, n_x)")
+    if weights.shape != (T, n_a, n_a):
+        raise ValueError(f"weights has shape {weights.shape}, expected {(T, n_a, n_a)}")
+    z = x3[:, 0] @ params["W_ax"].T + params["b_a"]  # (T, n_x) @ (n_x, n_a) -> (T, n_a)
+    a = np.empty_like(z)
+    a_prev = a_prev[0]
+    for t in range(T):
+        z[t] += weights[t] @ a_prev  # (n_a, n_a) @ (n_a,) -> (n_a,)
+        a[t] = a_prev = act.g(z[t])
+    y_hat = softmax(params["W_ya"] @ a[-1] + params["b_y"])  # (n_y, n_a) @ (n_a,) -> (n_y,)
+    dlogits = y_hat - np.eye(len(y_hat))[y]
+    da = np.empty_like(a)
+    da[-1] = params["W_ya"].T @ dlogits  # (n_a, n_y) @ (n_y,) -> (n_a,)
+    dg = act.dg(z, a)
+    for t in range(T - 1, 0, -1):
+        da[t - 1] = weights[t].T @ (da[t] * dg[t])  # (n_a, n_a) @ (n_a,) -> (n_a,)
+    return step_norms(da)
+
+
+def plot_curves(curves, *, title, xaxis_title="time step k", yaxis_title="||dL/da<k>||"):
+    """Several curves on one log axis, each told apart by colour, dash and marker.
+
+    curves : dict label -> (x, y), y > 0 (zeros, inf and NaN are left out)
+    """
+    if not isinstance(curves, dict) or not curves:
+        raise ValueError(f"curves must be a non-empty dict label -> (x, y), got {curves!r}")
+    fig = go.Figure()
+    for i, (label, (xs, ys)) in enumerate(curves.items()):
+        ys = np.asarray(ys, dtype=np.float64)
+        with np.errstate(invalid="ignore"):
+            ys = np.where(np.isfinite(ys) & (ys > 0), ys, np.nan)
+        fig.add_scatter(
+            x=np.asarray(xs), y=ys, name=_escape(label), mode="lines+markers",
+            line={"color": COLORS[SERIES[i % len(SERIES)]], "dash": DASHES[i % len(DASHES)],
+                  "width": 3},
+            marker={"symbol": SYMBOLS[i % len(SYMBOLS)], "size": 7},
+            hovertemplate=f"{_escape(label)}<br>%{{x}}: %{{y:.3g}}<extra></extra>",
+        )  # fmt: skip
+    fig.update_layout(
+        template="plotly_white", font=FONT, height=540, hoverlabel={"font": {"size": SMALL}},
+        title={"text": _escape(title), "x": 0.0, "font": {"size": 20}},
+        legend={"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top", "font": {"size": SMALL}},
+        margin={"l": 100, "r": 30, "t": 70, "b": 150},
+    )  # fmt: skip
+    fig.update_xaxes(title_text=_escape(xaxis_title), tickfont={"size": SMALL}, showline=True,
+                     linecolor="#444", mirror=True)  # fmt: skip
+    fig.update_yaxes(title_text=_escape(yaxis_title) + "<br>(log scale)", type="log",
+                     exponentformat="power", tickfont={"size": SMALL}, showline=True,
+                     linecolor="#444", mirror=True)  # fmt: skip
+    return fig
+
+
+# --- the agreement task ----------------------------------------------------------------------
+
+_NOUN_NUMBER = {AGREEMENT_VOCAB.index(w): 0 for w in SINGULAR} | {
+    AGREEMENT_VOCAB.index(w): 1 for w in PLURAL
+}
+
+
+def nearest_noun_accuracy(x, y):
+    """Accuracy of answering with the number of the last noun before the verb (local memory).
+
+    x : one-hot sentences (T, m, n_x) from `agreement`; y : labels (T, m), scored at the end.
+    """
+    tokens = np.asarray(x).argmax(axis=-1)  # (T, m)
+    number = np.vectorize(lambda k: _NOUN_NUMBER.get(int(k), -1))(tokens)  # -1: not a noun
+    last = np.array([col[col >= 0][-1] for col in number.T])  # the nearest noun to the verb
+    return float((last == np.asarray(y)[-1]).mean())
+
+
+def train_agreement(
+    gap, seed, *, optimizer="sgd", steps=100, n_a=16, batch_size=16, n_train=1000, n_test=500,
+    attractors=0.3, clip_threshold=1.0,
+):  # fmt: skip
+    """Train a tanh RNN on `agreement(gap)`; return (params, test accuracy, history).
+
+    W_aa starts orthogonal (weight_scale 1), the gradient is clipped by its global norm at
+    `clip_threshold`. optimizer "sgd" uses momentum 0.9 and learning rate 0.1, "adam" 0.01.
+    `seed` sets the training sentences, the initial weights and the minibatches; the accuracy is
+    measured on `n_test` fresh sentences.
+    """
+    gap, seed = check_int("gap", gap, minimum=0), check_int("seed", seed, minimum=0)
+    check_choice("optimizer", optimizer, tuple(OPTIMIZERS))
+    x, y = agreement(n_train, gap, attractors=attractors, seed=(seed, 1))
+    x_test, y_test = agreement(n_test, gap, attractors=attractors, seed=(seed, 2))
+    params = init_params(x.shape[-1], n_a, 2, weight_scale=1.0, seed=seed)
+    params, history = train(
+        params, x, y, steps=steps, batch_size=batch_size, clip_method="norm",
+        clip_threshold=clip_threshold, seed=seed, **OPTIMIZERS[optimizer],
+    )  # fmt: skip
+    return params, accuracy(params, x_test, y_test), history
+
+
+def train_runs(gaps, seeds, **options):
+    """`train_agreement(gap, seed, **options)` for every gap and seed.
+
+    Returns a dict gap -> list of (params, test accuracy), one pair per seed, in order.
+    """
+    return {gap: [train_agreement(gap, s, **options)[:2] for s in seeds] for gap in gaps}
+
+
+def run_accuracies(runs):
+    """The test accuracies of `train_runs` output: a dict gap -> list of accuracies per seed."""
+    return {gap: [acc for _, acc in pairs] for gap, pairs in runs.items()}
+
+
+def success_flags(accuracies, threshold=SUCCESS):
+    """1.0 for each accuracy >= threshold (the run succeeded), else 0.0."""
+    threshold = check_float("threshold", threshold, maximum=1.0)
+    return [float(a >= threshold) for a in accuracies]

@@ -1,0 +1,405 @@
+"""The widgets in a plain Python process: set each control as a drag would and inspect the views."""
+
+import itertools
+import json
+import time
+import warnings
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+from comm import DummyComm
+
+from rnnviz.diagnostics import explore
+from rnnviz.plots import CHAIN_LOG_RANGE, fmt
+from rnnviz.rnn import init_params, predict
+from rnnviz.widgets import (
+    ClippingGeometry,
+    ConnectivityHeatmap,
+    GradientChain,
+    GradientFlowExplorer,
+    clipping_geometry,
+    gradient_flow,
+    sequence,
+    surprising_label,
+)
+
+GRID = list(
+    itertools.product(
+        (2, 200),  # T
+        (0.1, 3.0),  # weight_scale
+        ("tanh", "sigmoid", "relu", "linear"),
+        ("float64", "float32"),
+        (None, 1.0),  # clip_threshold
+    )
+)
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    """Every message the widgets send to the browser, recorded."""
+    messages = []
+
+    def record(self, msg_type, data=None, metadata=None, buffers=None, **keys):
+        messages.append(data)
+
+    monkeypatch.setattr(DummyComm, "publish_msg", record)
+    return messages
+
+
+def assert_json_compliant(messages):
+    """The browser parses strict JSON: NaN or inf anywhere in a message breaks the widget."""
+    assert messages, "no message was sent"
+    for data in messages:
+        json.dumps(data, allow_nan=False)
+
+
+def nan_equal(a, b):
+    return np.array_equal(np.asarray(a, dtype=float), np.asarray(b, dtype=float), equal_nan=True)
+
+
+def on_log_axis(values):
+    v = np.asarray(values, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isfinite(v) & (v > 0), v, np.nan)
+
+
+def set_controls(widget, **values):
+    for name, value in values.items():
+        widget.controls[name].value = value
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    return GradientFlowExplorer()
+
+
+# --- the explorer ----------------------------------------------------------------------------
+
+
+def test_defaults_show_vanishing_at_a_glance():
+    e = GradientFlowExplorer()
+    assert e.settings == {
+        "T": 50,
+        "weight_scale": 0.9,
+        "clip_threshold": None,
+        "activation": "tanh",
+        "n_a": 32,
+        "seed": 0,
+        "dtype": "float64",
+    }
+    assert e.result["regime"] == "vanishing"
+    assert e.result["ratio"] < 1e-6
+    assert "vanishing" in e.readout.value and "vanished" in e.readout.value
+    assert "vanishing predicted" in e.figure.layout.annotations[0].text
+    assert e.chain.chain["T"] == 50
+    heights = np.array(e.chain.chain["height"])
+    assert heights[0] < heights[-1], "the first step's bar is lower: the gradient faded"
+
+
+def test_controls_have_the_ranges_the_course_needs(explorer):
+    c = explorer.controls
+    assert (c["T"].min, c["T"].max) == (2, 200)
+    assert (c["weight_scale"].min, c["weight_scale"].max) == (0.1, 3.0)
+    assert c["weight_scale"].step <= 0.05
+    assert (c["n_a"].min, c["n_a"].max) == (2, 64)
+    assert c["clip_threshold"].options[0] == ("off", 0.0)
+    assert list(c["activation"].options) == ["tanh", "sigmoid", "relu", "linear"]
+    assert list(c["dtype"].options) == ["float64", "float32"]
+
+
+@pytest.mark.parametrize("T, weight_scale, activation, dtype, clip_threshold", GRID)
+def test_every_extreme_setting_redraws_truthfully(
+    explorer, sent, T, weight_scale, activation, dtype, clip_threshold
+):
+    """All views show the numbers of this setting, computed independently; nothing warns."""
+    set_controls(explorer, T=100, weight_scale=1.0, activation="tanh", clip_threshold=0.0)
+    before = explorer.figure.data[0].y
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        set_controls(
+            explorer,
+            T=T,
+            weight_scale=weight_scale,
+            activation=activation,
+            dtype=dtype,
+            clip_threshold=clip_threshold or 0.0,
+        )
+        expected = gradient_flow(
+            T=T,
+            weight_scale=weight_scale,
+            activation=activation,
+            dtype=dtype,
+            clip_threshold=clip_threshold,
+        )
+    assert [str(w.message) for w in caught] == []
+    fig = explorer.figure
+    assert not nan_equal(fig.data[0].y, before), "the plot did not change"
+    assert nan_equal(fig.data[0].x, np.arange(1, T + 1))
+    assert nan_equal(fig.data[0].y, on_log_axis(expected["grad_norm"]))
+    assert nan_equal(fig.data[1].y, on_log_axis(expected["bound"]))
+    assert fig.data[3].visible is (clip_threshold is not None)
+    assert fig.data[4].visible is (clip_threshold is not None)
+    if clip_threshold is not None:
+        assert nan_equal(fig.data[3].y, on_log_axis(expected["grad_norm_clipped"]))
+        assert list(fig.data[4].y) == [clip_threshold, clip_threshold]
+    assert tuple(fig.layout.xaxis.range) == (0.5, T + 0.5)
+    assert f"T = {T}" in fig.layout.title.text and activation in fig.layout.title.text
+
+    bad = expected["first_nonfinite"]
+    assert fig.layout.shapes[0].visible is (bad is not None)
+    assert fig.layout.annotations[1].visible is (bad is not None)
+    chain = explorer.chain.chain
+    assert chain["T"] == T and len(chain["height"]) == T
+    assert all(0.0 <= h <= 1.0 for h in chain["height"])
+    if bad is not None:
+        what = "overflow (inf)" if expected["nonfinite"] == "inf" else "NaN"
+        assert f"{what} from step {bad}" in fig.layout.annotations[1].text
+        assert f"{what} from step {bad}" in explorer.readout.value
+        assert f"{what} from step {bad}" in chain["summary"]
+        assert fig.data[5].visible and len(fig.data[5].x) >= 1, "the broken steps are marked"
+    else:
+        assert "none: every number is finite" in explorer.readout.value
+    assert fmt(expected["ratio"]) in explorer.readout.value
+    assert_json_compliant(sent)
+
+
+@pytest.mark.parametrize("activation", ["relu", "linear"])
+def test_float32_overflow_is_shown_not_raised(activation):
+    e = GradientFlowExplorer(T=200, weight_scale=3.0, activation=activation, dtype="float32")
+    r = e.result
+    assert r["nonfinite"] == "NaN" and r["first_nonfinite"] == 200
+    text = e.figure.layout.annotations[1].text
+    assert "NaN from step 200" in text and "forward pass itself overflowed" in text
+    assert set(e.chain.chain["state"]) == {"NaN"}
+    assert e.figure.data[5].visible and len(e.figure.data[5].x) == 200
+    # the same setting in float64 stays finite: float32 overflows sooner
+    set_controls(e, dtype="float64")
+    assert e.result["first_nonfinite"] is None
+    assert e.figure.layout.annotations[1].visible is False
+
+
+@pytest.mark.parametrize("T", [2, 50, 200])
+def test_regime_flips_at_one_for_a_linear_network(T):
+    """Linear g and W_aa = s Q (Q orthogonal): ||dL/da<k>|| = s^(T-k) ||dL/da<T>|| exactly."""
+    e = GradientFlowExplorer(T=T, activation="linear")
+    for scale, regime in ((0.99, "vanishing"), (1.0, "neither"), (1.01, "exploding")):
+        set_controls(e, weight_scale=scale)
+        r = e.result
+        assert r["regime"] == regime
+        assert f"{regime}:" in e.readout.value
+        np.testing.assert_allclose(r["ratio"], scale ** (T - 1), rtol=1e-9)
+        np.testing.assert_allclose(r["grad_norm"], r["bound"], rtol=1e-9)
+        assert fmt(r["ratio"]) in e.readout.value
+    assert (e.result["ratio"] > 1) == (T > 1)
+
+
+def test_ratio_readout_is_the_computed_ratio(explorer):
+    set_controls(explorer, T=80, weight_scale=1.2, activation="tanh", dtype="float64", seed=3)
+    r = explorer.result
+    ratio = r["grad_norm"][0] / r["grad_norm"][-1]
+    assert r["ratio"] == pytest.approx(ratio)
+    assert f"{fmt(ratio)} (" in explorer.readout.value
+    assert r["sigma_max"] == pytest.approx(1.2)
+    assert "exploding: σ_max·γ &gt; 1 is necessary, not sufficient" in explorer.readout.value
+
+
+def test_clipping_shifts_the_curve_down_without_changing_its_shape():
+    e = GradientFlowExplorer(T=60, weight_scale=1.3, activation="linear")
+    unclipped = np.array(e.figure.data[0].y)
+    set_controls(e, clip_threshold=0.01)
+    clipped = np.array(e.figure.data[3].y)
+    factor = e.result["clip_factor"]
+    assert 0 < factor < 1
+    np.testing.assert_allclose(clipped / unclipped, factor, rtol=1e-12)
+    assert "same shape, shifted down" in e.figure.data[3].name
+    assert "multiplies the whole gradient" in e.figure.data[3].hovertemplate
+    assert "the whole gradient ×" in e.readout.value
+    assert e.chain.chain["height"] == GradientFlowExplorer(
+        T=60, weight_scale=1.3, activation="linear"
+    ).chain.chain["height"], "the chain shows the shape, which clipping leaves alone"
+
+
+def test_every_control_changes_the_views(explorer):
+    set_controls(explorer, T=50, weight_scale=0.9, activation="tanh", dtype="float64")
+    set_controls(explorer, clip_threshold=0.0, n_a=32, seed=0)
+    for name, value in [
+        ("T", 51),
+        ("weight_scale", 0.91),
+        ("clip_threshold", 0.001),
+        ("n_a", 33),
+        ("seed", 1),
+        ("activation", "sigmoid"),
+        ("dtype", "float32"),
+    ]:
+        y, chain = explorer.figure.data[0].y, explorer.chain.chain
+        explorer.controls[name].value = value
+        changed = not nan_equal(explorer.figure.data[0].y, y) or explorer.figure.data[3].visible
+        assert changed, name
+        if name != "dtype":  # float32 and float64 agree to the two digits the chain shows here
+            assert explorer.chain.chain != chain, name
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"T": 1}, "T == 1"),
+        ({"T": 500}, "T == 500, must be in 2..200"),
+        ({"T": 2.5}, "T == 2.5"),
+        ({"weight_scale": 5.0}, "weight_scale == 5.0"),
+        ({"weight_scale": -1.0}, "weight_scale == -1.0"),
+        ({"activation": "softplus"}, "activation == 'softplus'"),
+        ({"dtype": "float16"}, "dtype == 'float16'"),
+        ({"clip_threshold": -1.0}, "clip_threshold == -1.0"),
+        ({"n_a": 100}, "n_a == 100"),
+        ({"seed": -1}, "seed == -1"),
+        ({"T_range": (10, 5)}, "T_range"),
+        ({"weight_scale_range": (0.0, 2.0)}, "weight_scale_range"),
+        ({"speed": 25}, "speed == 25"),
+        ({"weight_scale_step": 0.0}, "weight_scale_step"),
+    ],
+)
+def test_bad_arguments_raise_errors_that_name_them(kwargs, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        GradientFlowExplorer(**kwargs)
+
+
+def test_bad_values_raise_valueerror_and_unknown_names_typeerror():
+    with pytest.raises(ValueError, match="T == 500"):
+        GradientFlowExplorer(T=500)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'sequence_length'"):
+        GradientFlowExplorer(sequence_length=10)
+
+
+def test_custom_ranges_and_initial_values():
+    e = GradientFlowExplorer(
+        T=120, T_range=(10, 150), weight_scale=1.5, weight_scale_range=(0.5, 2.0),
+        clip_threshold=0.5, n_a=8, n_a_range=(4, 16), seed=7, seed_range=(5, 9), speed=60,
+    )  # fmt: skip
+    c = e.controls
+    assert (c["T"].min, c["T"].max, c["T"].value) == (10, 150, 120)
+    assert (c["weight_scale"].min, c["weight_scale"].max) == (0.5, 2.0)
+    assert c["clip_threshold"].value == 0.5 and e.settings["clip_threshold"] == 0.5
+    assert e.result["sigma_max"] == pytest.approx(1.5)
+    assert e.chain.speed == 60
+
+
+def test_it_displays_itself_complete(sent):
+    e = GradientFlowExplorer()
+    assert e._repr_mimebundle_ is not None  # an ipywidgets container: the last line shows it
+    assert e.figure in e.children[-1].children and e.chain in e.children
+    assert len(e.figure.data) == 6 and e.figure.data[0].y is not None  # built before display
+    assert isinstance(e.chain, GradientChain) and "requestAnimationFrame" in e.chain._esm
+    assert "import " not in e.chain._esm and "fetch(" not in e.chain._esm, "no CDN, no bundler"
+    assert_json_compliant(sent)
+
+
+def test_kernel_side_update_is_fast():
+    """One slider change (compute + redraw). Budget: 20 ms at defaults, 50 ms at the largest.
+
+    The limits asserted here are loose (a loaded test machine); bench_explorer.py reports medians.
+    """
+    e = GradientFlowExplorer()
+    for settings, budget in (({}, 0.1), ({"T": 200, "n_a": 64, "weight_scale": 3.0}, 0.25)):
+        set_controls(e, **settings)
+        times = []
+        for seed in (1, 2, 3, 4, 5):
+            start = time.perf_counter()
+            e.controls["seed"].value = seed
+            times.append(time.perf_counter() - start)
+        assert np.median(times) < budget, (settings, times)
+
+
+def test_sequence_is_seeded_and_prefix_stable():
+    x50, x51 = sequence(50, seed=3), sequence(51, seed=3)
+    np.testing.assert_array_equal(x50, x51[:50])
+    assert not np.array_equal(x50, sequence(50, seed=4))
+
+
+def test_gradient_flow_is_explore_on_the_seeded_sequence():
+    r = gradient_flow(T=30, weight_scale=1.1, activation="relu", n_a=16, seed=2, dtype="float32")
+    params = init_params(4, 16, 2, weight_scale=1.1, seed=2, dtype="float32")
+    x = sequence(30, seed=2).astype("float32")
+    y = surprising_label(params, x, activation="relu")
+    assert y == np.argmin(predict(params, x, activation="relu")[-1])
+    ref = explore(params, x, y, activation="relu", sigma_points=20)
+    np.testing.assert_array_equal(r["grad_norm"], ref["grad_norm"])
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu", "linear"])
+def test_the_error_at_step_T_never_vanishes_by_saturation(activation):
+    """A confidently predicted label would send (almost) nothing back: the label is the other."""
+    for scale in (0.5, 1.3, 2.0):
+        r = gradient_flow(T=60, weight_scale=scale, activation=activation, dtype="float32")
+        assert r["grad_norm"][-1] > 0.01 or not np.isfinite(r["loss"])
+
+
+# --- the siblings ----------------------------------------------------------------------------
+
+
+def test_clipping_geometry_by_value_turns_by_norm_only_shrinks():
+    g = clipping_geometry((3.0, 0.6), 1.0)
+    np.testing.assert_allclose(g["by_value"], [1.0, 0.6])
+    np.testing.assert_allclose(g["by_norm"], np.array([3.0, 0.6]) / np.hypot(3.0, 0.6))
+    assert g["turn_by_norm"] == pytest.approx(0.0, abs=1e-9)
+    assert g["turn_by_value"] == pytest.approx(np.degrees(np.arctan2(0.6, 1) - np.arctan2(0.6, 3)))
+    assert g["norm_by_norm"] == pytest.approx(1.0)
+    untouched = clipping_geometry((0.5, -0.2), 1.0)
+    np.testing.assert_allclose(untouched["by_value"], [0.5, -0.2])
+    np.testing.assert_allclose(untouched["by_norm"], [0.5, -0.2])
+    with pytest.raises(ValueError, match="clip_threshold"):
+        clipping_geometry((1.0, 1.0), 0.0)
+    with pytest.raises(ValueError, match="g =="):
+        clipping_geometry((1.0, np.nan), 1.0)
+
+
+def test_clipping_geometry_widget(sent):
+    w = ClippingGeometry()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for name, values in (("g1", (-3.0, 0.0, 3.0)), ("g2", (-3.0, 0.0, 3.0))):
+            for v in values:
+                w.controls[name].value = v
+                for c in (0.1, 3.0):
+                    w.controls["clip_threshold"].value = c
+                    r = w.result
+                    by_value = {t.meta: t for t in w.figure.data}["by_value"]
+                    np.testing.assert_allclose([by_value.x[1], by_value.y[1]], r["by_value"])
+                    assert f"turned by {r['turn_by_value']:.1f}°" in w.readout.value
+                    assert w.figure.layout.shapes[0].x1 == c
+    assert [str(m.message) for m in caught] == []
+    assert w.result["turn_by_norm"] == pytest.approx(0.0, abs=1e-9)
+    with pytest.raises(ValueError, match="g == 5"):
+        ClippingGeometry(g=(5.0, 0.0))
+    with pytest.raises(ValueError, match="clip_threshold"):
+        ClippingGeometry(clip_threshold=10.0)
+    assert_json_compliant(sent)
+
+
+def test_connectivity_heatmap(sent):
+    w = ConnectivityHeatmap()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for T, scale, activation in itertools.product(
+            (2, 100), (0.1, 3.0), ("tanh", "sigmoid", "relu", "linear")
+        ):
+            set_controls(w, T=T, weight_scale=scale, activation=activation)
+            heat = w.figure.data[0]
+            z = np.array(heat.z, dtype=float)
+            assert z.shape == (T, T)
+            assert np.isnan(z[np.triu_indices(T, 1)]).all(), "lower triangle only"
+            C = w.result
+            lower = np.tril(np.ones((T, T), bool)) & (C > 0) & np.isfinite(C)
+            np.testing.assert_allclose(z[lower], np.log10(C[lower]))
+    assert [str(m.message) for m in caught] == []
+    assert "log scale" in w.figure.data[0].colorbar.title.text
+    assert_json_compliant(sent)
+    with pytest.raises(ValueError, match="T == 500"):
+        ConnectivityHeatmap(T=500)
+
+
+def test_chain_heights_use_the_fixed_log_scale():
+    e = GradientFlowExplorer(T=40, weight_scale=1.0, activation="linear")
+    lo, hi = CHAIN_LOG_RANGE
+    assert e.chain.chain["height"] == pytest.approx([-lo / (hi - lo)] * 40, abs=1e-3)
+    assert isinstance(e.figure, go.FigureWidget)
