@@ -55,7 +55,8 @@ def _compare(name, got, expected, *, rtol=1e-8):
     if np.all(err <= rtol * (1 + np.abs(expected))):
         return None
     i = np.unravel_index(np.argmax(err), err.shape)
-    return f"{name}{list(i)} is {got[i]:.6g}, expected {expected[i]:.6g}."
+    where = f"[{', '.join(str(int(j)) for j in i)}]"
+    return f"{name}{where} is {got[i]:.6g}, expected {expected[i]:.6g}."
 
 
 # ---- Notebook 1: one step of backpropagation through time ---------------------------------
@@ -156,28 +157,41 @@ def _linear_ratio(scale, T):
     return norms[0] / norms[-1]
 
 
+# id -> (expected value, relative tolerance, whole number?, hint). The tolerance of 1 % accepts
+# answers copied from a printout with three significant digits.
 QUESTIONS = {
     "vanishing_factor": (
         lambda: _linear_ratio(0.9, 50),
-        1e-3,
+        0.01,
+        False,
         "With W_aa = 0.9 Q, each step back multiplies the gradient's length by 0.9 exactly; "
         "from step 50 back to step 1 there are 49 steps.",
     ),
     "exploding_factor": (
         lambda: _linear_ratio(1.1, 50),
-        1e-3,
+        0.01,
+        False,
         "Each step back multiplies the length by 1.1; there are 49 steps from 50 to 1.",
     ),
     "float32_overflow_steps": (
         lambda: math.floor(math.log(FLOAT32_MAX) / math.log(2.0)) + 1,
         0.0,
+        True,
         "float32 holds numbers up to about 3.4e38. How many doublings of 1.0 reach 2^n > 3.4e38?",
     ),
     "tanh_sigmoid_steps": (
         lambda: math.log(1e-6) / math.log(0.25),
-        0.02,
+        0.01,
+        False,
         "For sigmoid, gamma = 1/4, so even with sigma_max(W_aa) = 1 each step can shrink the "
         "gradient by 4. Solve 0.25^n = 1e-6 for n.",
+    ),
+    "clip_factor": (
+        lambda: 5.0 / 50.0,
+        0.01,
+        False,
+        "Clipping by global norm multiplies every array, and so every step's share, by "
+        "max_norm / ||g|| when ||g|| > max_norm.",
     ),
 }
 
@@ -186,7 +200,7 @@ def check_answer(question, answer):
     """Check a numeric answer to one of `QUESTIONS` (relative tolerance per question)."""
     if question not in QUESTIONS:
         raise ValueError(f"question == {question!r}, must be one of {', '.join(QUESTIONS)}")
-    expected_fn, rtol, hint = QUESTIONS[question]
+    expected_fn, rtol, whole, hint = QUESTIONS[question]
     if answer is None or answer is ...:
         return Feedback(False, "Replace the `...` by your answer (a number).")
     try:
@@ -194,6 +208,12 @@ def check_answer(question, answer):
     except (TypeError, ValueError):
         return Feedback(False, f"The answer should be a number, got {answer!r}.")
     expected = float(expected_fn())
+    if whole and answer != round(answer) and abs(answer - expected) < 1:
+        return Feedback(
+            False,
+            f"{answer:.6g} is close, but a number of steps is a whole number: "
+            "which whole number of doublings first goes past the limit?",
+        )
     if math.isclose(answer, expected, rel_tol=max(rtol, 1e-12)):
         return Feedback(True, f"{expected:.4g} it is.")
     if expected != 0 and math.isclose(answer, 1 / expected, rel_tol=max(rtol, 1e-12)):
@@ -233,6 +253,14 @@ def check_nonnormal(W_aa):
             "small diagonal entries: its eigenvalues are the diagonal.",
         )
     power = float(np.linalg.norm(np.linalg.matrix_power(W, 60), 2))
+    if power >= 0.1:
+        return Feedback(
+            False,
+            f"sigma_max = {s:.3g} > 1 and the spectral radius {rho:.3g} < 1, "
+            f"so powers of W_aa do shrink in the end, but ||W_aa^60|| = {power:.2g} "
+            "has not shrunk much yet. Make the diagonal entries smaller so that the "
+            "vanishing shows within 60 steps.",
+        )
     return Feedback(
         True,
         f"sigma_max = {s:.3g} > 1, spectral radius = {rho:.3g} < 1, and "
@@ -380,7 +408,7 @@ SOLUTIONS = {
 def show_solution(name):
     """Print the reference solution of exercise `name` (for instructors and after trying)."""
     if name in QUESTIONS:
-        print(f"{name}: {QUESTIONS[name][0]():.6g}\n{QUESTIONS[name][2]}")
+        print(f"{name}: {QUESTIONS[name][0]():.6g}\n{QUESTIONS[name][-1]}")
         return
     if name not in SOLUTIONS:
         choices = ", ".join([*SOLUTIONS, *QUESTIONS])

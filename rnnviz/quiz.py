@@ -16,16 +16,16 @@ QUESTIONS = {
         "Does clipping the gradient by its global norm cure vanishing gradients?",
         [
             (
-                "Yes: it makes every time step's gradient the same size.",
-                False,
-                "Clipping multiplies the whole gradient by one factor, so the share of distant "
-                "steps stays as tiny as before (notebook 4, 'Clipping does not cure vanishing').",
-            ),
-            (
                 "No: it only shrinks a gradient that is too long; small ones pass unchanged.",
                 True,
                 "Right. Clipping rescales the total; it cannot bring back a fading signal. Gated "
                 "units (notebook 6) can.",
+            ),
+            (
+                "Yes: it makes every time step's gradient the same size.",
+                False,
+                "Clipping multiplies the whole gradient by one factor, so the share of distant "
+                "steps stays as tiny as before (notebook 4, 'Clipping does not cure vanishing').",
             ),
         ],
     ),
@@ -68,16 +68,16 @@ QUESTIONS = {
         "With the same W_aa, why does a sigmoid RNN lose its gradient faster than a tanh RNN?",
         [
             (
-                "Because sigmoid saturates and tanh never does.",
-                False,
-                "Both saturate. The difference holds even for unsaturated units: the largest "
-                "slope of sigmoid is 1/4, of tanh 1 (notebook 2).",
-            ),
-            (
                 "Because sigmoid's slope is at most 1/4, tanh's at most 1 (gamma = 1/4 vs 1).",
                 True,
                 "Right: each step back multiplies the bound by sigma_max * gamma, so sigmoid "
                 "shrinks it by at least 4x per step when sigma_max <= 1.",
+            ),
+            (
+                "Because sigmoid saturates and tanh never does.",
+                False,
+                "Both saturate. The difference holds even for unsaturated units: the largest "
+                "slope of sigmoid is 1/4, of tanh 1 (notebook 2).",
             ),
         ],
     ),
@@ -102,33 +102,35 @@ QUESTIONS = {
         "Which clipping keeps the direction of the gradient?",
         [
             (
+                "Clipping by global norm (rescale when ||g|| > c).",
+                True,
+                "Right: every entry is multiplied by the same factor c / ||g||.",
+            ),
+            (
                 "Clipping by value (each entry into [-c, c]).",
                 False,
                 "Clipping entries separately cuts the large entries more than the small ones, so "
                 "the arrow turns (notebook 4).",
             ),
-            (
-                "Clipping by global norm (rescale when ||g|| > c).",
-                True,
-                "Right: every entry is multiplied by the same factor c / ||g||.",
-            ),
         ],
     ),
     "deep_network": (
-        "An RNN unrolled over 100 steps is like a 100-layer network. What is special about it?",
+        "An RNN unrolled over 100 steps is like a 100-layer network. What does that mean for "
+        "the gradient reaching step 1?",
         [
             (
-                "Every layer uses the same W_aa, so the gradient is multiplied by "
-                "(nearly) the same matrix 100 times.",
-                True,
-                "Right: shared weights turn the product of Jacobians into something close to a "
-                "power of W_aa, which shrinks or grows exponentially (notebook 2).",
+                "Reusing the same W_aa at every step protects it: the gradient is preserved.",
+                False,
+                "Shared or not, the gradient is a product of 100 Jacobians; with factors below 1 "
+                "it vanishes just as in a 100-layer network (notebook 2, 'A 100-layer network in "
+                "disguise', where tied and untied weights give the same 1e-20).",
             ),
             (
-                "Nothing: the gradient problems are exactly those of any deep network.",
-                False,
-                "The mechanism is the same product of Jacobians, but with one shared W_aa the "
-                "factors cannot compensate each other: a power of one matrix.",
+                "It is a product of 100 Jacobians, so it shrinks (or grows) exponentially with the "
+                "distance, as in a 100-layer network.",
+                True,
+                "Right: notebook 2 computes both, tied W_aa and 100 different matrices, and both "
+                "lose about 20 orders of magnitude.",
             ),
         ],
     ),
@@ -180,7 +182,7 @@ class Quiz(w.VBox):
     def _show(self, name, choice, box):
         if choice is not None:
             fb = answer(name, choice)
-            mark = "&#10004; Right." if fb.ok else "&#10008; Not quite."
+            mark = "&#10004;" if fb.ok else "&#10008; Not quite."
             box.value = f"<p style='font-size:16px'><b>{mark}</b> {html.escape(fb.message)}</p>"
         self._update_score()
 

@@ -83,6 +83,8 @@ def test_nonnormal_feedback():
     assert "spectral radius" in rv.check_nonnormal(2 * np.eye(2)).message
     assert "square" in rv.check_nonnormal(np.ones((2, 3))).message
     assert not rv.check_nonnormal(...).ok
+    slow = rv.check_nonnormal(np.array([[0.99, 0.2], [0.0, 0.99]]))
+    assert not slow.ok and "has not shrunk" in slow.message
 
 
 def test_numeric_answers():
@@ -90,6 +92,10 @@ def test_numeric_answers():
     assert rv.check_answer("exploding_factor", 1.1**49).ok
     assert rv.check_answer("float32_overflow_steps", 128).ok
     assert rv.check_answer("tanh_sigmoid_steps", np.log(1e-6) / np.log(0.25)).ok
+    assert rv.check_answer("exploding_factor", 107).ok  # as printed, three digits
+    assert "whole number" in rv.check_answer("float32_overflow_steps", np.log2(3.4e38)).message
+    assert not rv.check_answer("float32_overflow_steps", 127).ok
+    assert rv.check_answer("clip_factor", 0.1).ok
     wrong = rv.check_answer("vanishing_factor", 0.9**50 * 0.5)
     assert not wrong.ok and "too small" in wrong.message
     upside_down = rv.check_answer("vanishing_factor", 0.9**-49)
