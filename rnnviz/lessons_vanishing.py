@@ -3,7 +3,9 @@
 - `plot_unrolled_rnn`: the unrolled network as a graph, forward arrows and backward arrows.
 - `untied_gradient_norms`: the same network with a different matrix at every step, a deep
   feedforward network in disguise: a<t> = g(W<t> a<t-1> + W_ax x<t> + b_a).
+- `state_influence`: ||da<t>/dx<k>||, how far each input moves a later hidden state.
 - `plot_curves`: a few gradient-norm curves on one log axis.
+- `plot_connectivity_marked`: a connectivity map with one input column outlined and labelled.
 - `nearest_noun_accuracy`: how well "copy the number of the nearest noun" does on `agreement`.
 - `train_agreement`, `train_runs`, `run_accuracies`, `success_flags`: train on the agreement
   task over several seeds and gaps, and count the runs that succeed.
@@ -15,12 +17,13 @@ import plotly.graph_objects as go
 from ._checks import check_choice, check_float, check_int
 from .activations import get_activation
 from .diagnostics import step_norms
-from .plots import COLORS, DASHES, FONT, SERIES, SMALL, SYMBOLS, html
+from .plots import COLORS, DASHES, FONT, SERIES, SMALL, SYMBOLS, html, plot_connectivity
 from .rnn import init_params, prepare_inputs, softmax
 from .tasks import AGREEMENT_VOCAB, PLURAL, SINGULAR, agreement
 from .training import accuracy, train
 
 SUCCESS = 0.9  # a run "succeeds" when its test accuracy reaches this; chance is 0.5
+TOP = 100  # top margin (px): the title sits below plotly's mode bar, which takes the top ~35 px
 OPTIMIZERS = {
     "sgd": {"optimizer": "sgd", "learning_rate": 0.1, "momentum": 0.9},
     "adam": {"optimizer": "adam", "learning_rate": 0.01},
@@ -37,11 +40,11 @@ def plot_unrolled_rnn(
 
     Solid black arrows: the forward pass, labelled with the weight they use (W_ax, W_aa, W_ya).
     Dashed vermillion arrows below the chain: the backward pass, right to left, where step t-1
-    receives W_aa^T dL/dz<t> from step t.
+    receives W_aa^T dL/dz<t> from step t (W_aaᵀ in the figure: T is also the sequence length).
     """
     T = check_int("T", T, minimum=1)
     FORWARD = _escape("forward pass: a<t> = g(W_aa a<t-1> + W_ax x<t> + b_a)")
-    BACKWARD = _escape("backward pass: dL/da<t-1> receives W_aa^T dL/dz<t>")
+    BACKWARD = _escape("backward pass: dL/da<t-1> receives W_aaᵀ dL/dz<t>")
     if T > 8:
         raise ValueError(f"T == {T}, must be <= 8 for a readable drawing")
     fig = go.Figure()
@@ -73,8 +76,8 @@ def plot_unrolled_rnn(
         for x, y, text, anchor in labels
     ]  # fmt: skip
     fig.update_layout(
-        template="plotly_white", font=FONT, height=430, annotations=annotations,
-        margin={"l": 20, "r": 20, "t": 60, "b": 20}, hovermode=False,
+        template="plotly_white", font=FONT, height=470, annotations=annotations,
+        margin={"l": 20, "r": 20, "t": TOP, "b": 20}, hovermode=False,
         title={"text": html(title), "x": 0.0, "font": {"size": 20}},
         legend={"orientation": "h", "x": 0, "y": -0.02, "yanchor": "top", "font": {"size": SMALL}},
     )  # fmt: skip
@@ -142,6 +145,38 @@ def untied_gradient_norms(params, weights, x, y, a0=None, *, activation="tanh"):
     return step_norms(da)
 
 
+def state_influence(params, x, t, a0=None, *, activation="tanh"):
+    """||d a<t> / d x<k>|| (Frobenius) for k = 1..t: how much each input moves the state a<t>.
+
+        d a<t> / d x<k> = D<t> W_aa D<t-1> W_aa ... D<k> W_ax,   D<j> = diag(g'(z<j>))
+
+    Compare with `connectivity`, which measures the output y_hat<t> = softmax(W_ya a<t> + b_y):
+    an input can move a<t> a lot in directions that W_ya hardly reads.
+
+    x : ndarray of shape (T, n_x), one sequence; t : int, 1 <= t <= T. Returns shape (t,).
+    """
+    act = get_activation(activation)
+    x3, a_prev, _ = prepare_inputs(params, x, a0)
+    if x3.shape[1] != 1:
+        raise ValueError(f"x has shape {np.shape(x)}, must be one sequence (T, n_x)")
+    t = check_int("t", t)
+    if t > len(x3):
+        raise ValueError(f"t == {t}, must be <= T = {len(x3)}")
+    z = x3[:t, 0] @ params["W_ax"].T + params["b_a"]  # (t, n_x) @ (n_x, n_a) -> (t, n_a)
+    a, a_prev = np.empty_like(z), a_prev[0]
+    for j in range(t):
+        z[j] += params["W_aa"] @ a_prev  # (n_a, n_a) @ (n_a,) -> (n_a,)
+        a[j] = a_prev = act.g(z[j])
+    dg = act.dg(z, a)  # (t, n_a): g'(z<j>) per step
+    M = np.diag(dg[t - 1])  # d a<t> / d z<t>
+    out = np.empty(t)
+    for k in range(t, 0, -1):
+        out[k - 1] = np.linalg.norm(M @ params["W_ax"])  # (n_a, n_a) @ (n_a, n_x) -> (n_a, n_x)
+        if k > 1:
+            M = M @ params["W_aa"] * dg[k - 2]  # M W_aa D<k-1>: (n_a, n_a) -> (n_a, n_a)
+    return out
+
+
 def plot_curves(curves, *, title, xaxis_title="time step k", yaxis_title="||dL/da<k>||"):
     """Several curves on one log axis, each told apart by colour, dash and marker.
 
@@ -162,16 +197,45 @@ def plot_curves(curves, *, title, xaxis_title="time step k", yaxis_title="||dL/d
             hovertemplate=f"{_escape(label)}<br>%{{x}}: %{{y:.3g}}<extra></extra>",
         )  # fmt: skip
     fig.update_layout(
-        template="plotly_white", font=FONT, height=540, hoverlabel={"font": {"size": SMALL}},
+        template="plotly_white", font=FONT, height=570, hoverlabel={"font": {"size": SMALL}},
         title={"text": _escape(title), "x": 0.0, "font": {"size": 20}},
         legend={"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top", "font": {"size": SMALL}},
-        margin={"l": 100, "r": 30, "t": 70, "b": 150},
+        margin={"l": 100, "r": 30, "t": TOP, "b": 150},
     )  # fmt: skip
     fig.update_xaxes(title_text=_escape(xaxis_title), tickfont={"size": SMALL}, showline=True,
                      linecolor="#444", mirror=True)  # fmt: skip
     fig.update_yaxes(title_text=_escape(yaxis_title) + "<br>(log scale)", type="log",
                      exponentformat="power", tickfont={"size": SMALL}, showline=True,
                      linecolor="#444", mirror=True)  # fmt: skip
+    return fig
+
+
+def plot_connectivity_marked(C, *, title, column, label):
+    """`plots.plot_connectivity(C)` with input column `column` (1-based k) outlined and labelled.
+
+    A dashed outline runs down column k, from the diagonal (t = k) to the last row, drawn in
+    white over a black one so that it shows on dark and bright cells alike; `label` sits in the
+    blank upper triangle with an arrow to the top of the column. The top margin leaves room for
+    plotly's mode bar above the title.
+    """
+    T = len(C)
+    k = check_int("column", column, minimum=1)
+    if k > T:
+        raise ValueError(f"column == {k}, must be <= T = {T}")
+    fig = plot_connectivity(C, title=title)
+    for color, width in (("black", 5), ("white", 2)):
+        fig.add_shape(
+            type="rect", x0=k - 0.5, x1=k + 0.5, y0=k - 0.5, y1=T + 0.5,
+            line={"color": color, "width": width, "dash": "solid" if color == "black" else "dash"},
+        )  # fmt: skip
+    fig.add_annotation(
+        x=k, y=k - 0.5, text=_escape(label), showarrow=True, arrowhead=2, arrowwidth=2,
+        ax=60, ay=30, xanchor="left", font={"size": SMALL, "color": "#222"},
+        bgcolor="rgba(255,255,255,0.9)",
+    )  # fmt: skip
+    fig.update_layout(margin={"t": TOP})
+    fig.update_xaxes(range=[0.5, T + 0.5])
+    fig.update_yaxes(autorange=False, range=[T + 0.5, 0.5])  # row 1 at the top, as before
     return fig
 
 

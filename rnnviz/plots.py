@@ -36,7 +36,7 @@ SMALL = 16  # tick labels, legends and hover boxes: the smallest text on any fig
 CHAIN_LOG_RANGE = (-16.0, 16.0)  # the chain's scale for ||dL/da<k>|| / ||dL/da<T>||
 _LUT = np.array(
     [
-        "#%02x%02x%02x" % tuple(int(round(v)) for v in plotly.colors.unlabel_rgb(c))
+        "#{:02x}{:02x}{:02x}".format(*(round(v) for v in plotly.colors.unlabel_rgb(c)))
         for c in plotly.colors.sample_colorscale("Viridis", np.linspace(0, 1, 256))
     ]
 )
@@ -199,19 +199,17 @@ def plot_gradient_norms(result, *, clip_threshold=None, title=None):
         ],
     )
     fig.update_xaxes(title_text="time step k   (forward pass →, gradient ←)")
-    fig.update_yaxes(
-        title_text=html("||dL/da<k>||  (log scale)"), type="log", tickmode="array"
-    )
+    fig.update_yaxes(title_text=html("||dL/da<k>||  (log scale)"), type="log", tickmode="array")
     return draw_gradient_norms(fig, result, clip_threshold=clip_threshold, title=title)
 
 
 def draw_gradient_norms(fig, result, *, clip_threshold=None, title=None):
     """Fill a figure made by `plot_gradient_norms` with a new `result`, in place; return it.
 
-    Only arrays and a few strings are assigned, so inside `with fig.batch_update():` a
-    FigureWidget sends one message.
+    Only what changed is assigned (numpy arrays, a few strings), so inside
+    `with fig.batch_update():` a FigureWidget sends one small message.
     """
-    k = np.asarray(result["k"])
+    k = np.asarray(result["k"], dtype=np.float64)  # float64 arrays travel as binary
     T = len(k)
     grad = np.asarray(result["grad_norm"], dtype=np.float64)
     clipped = np.asarray(result["grad_norm_clipped"], dtype=np.float64)
@@ -229,39 +227,54 @@ def draw_gradient_norms(fig, result, *, clip_threshold=None, title=None):
     edge = ~np.isfinite(shown) | (shown == 0)
     edge_y = np.where(np.isfinite(shown), bottom, top)[edge]
     edge_text = np.where(np.isnan(shown), "NaN", np.where(np.isinf(shown), "inf (overflow)", "0"))
-    edge_text = edge_text[edge]
     factor = float(result["clip_factor"])
     d = fig.data
-    d[0].x, d[0].y = k, curves[0]
-    d[1].x, d[1].y = k, curves[1]
-    d[2].x, d[2].y = np.asarray(result["sigma_k"]), curves[2]
-    d[3].visible = clipping
-    d[4].visible = clipping
-    d[5].visible = bool(edge.any())
-    d[5].x, d[5].y, d[5].text = k[edge], edge_y, edge_text
-    d[5].marker.symbol = np.where(edge_y == top, "x", "triangle-down")
+    _set_xy(d[0], k, curves[0])
+    _set_xy(d[1], k, curves[1])
+    _set_xy(d[2], np.asarray(result["sigma_k"], dtype=np.float64), curves[2])
+    _put(d[3], visible=clipping)
+    _put(d[4], visible=clipping)
+    _put(d[5], visible=bool(edge.any()))
+    if edge.any() or (d[5].x is not None and len(d[5].x)):
+        _put(d[5], x=k[edge], y=edge_y, text=edge_text[edge])
+        _put(d[5].marker, symbol=np.where(edge_y == top, "x", "triangle-down"))
     if clipping:
-        d[3].x, d[3].y = k, curves[3]
-        d[3].name = (
-            f"after clipping: the whole gradient × {fmt(factor)}<br>(same shape, shifted down)"
+        _set_xy(d[3], k, curves[3])
+        _put(
+            d[3],
+            name=f"after clipping: the whole gradient × {fmt(factor)}<br>(same shape, shifted down)"
             if factor < 1
-            else f"after clipping: unchanged (||g|| = {fmt(result['total_norm'])} ≤ c)"
+            else f"after clipping: unchanged (||g|| = {fmt(result['total_norm'])} ≤ c)",
         )
-        d[4].x, d[4].y = [0.5, T + 0.5], [clip_threshold, clip_threshold]
-        d[4].name = f"clip threshold c = {fmt(clip_threshold)} on ||g||, the whole gradient"
+        _put(d[4], x=np.array([0.5, T + 0.5]), y=np.array([clip_threshold, clip_threshold]))
+        _put(d[4], name=f"clip threshold c = {fmt(clip_threshold)} on ||g||, the whole gradient")
     layout = fig.layout
-    layout.title.text = html(title or default_title(result))
-    layout.xaxis.range = [0.5, T + 0.5]
-    layout.yaxis.tickvals, layout.yaxis.ticktext = log_ticks(bottom, top)
-    layout.annotations[0].text = "<br>".join(html(line) for line in status_lines(result))
+    _put(layout.title, text=html(title or default_title(result)))
+    _put(layout.xaxis, range=(0.5, T + 0.5))
+    ticks, labels = log_ticks(bottom, top)
+    _put(layout.yaxis, tickvals=ticks, ticktext=labels)
+    _put(layout.annotations[0], text="<br>".join(html(line) for line in status_lines(result)))
     bad = result["first_nonfinite"]
-    layout.shapes[0].visible = bad is not None
-    layout.annotations[1].visible = bad is not None
+    _put(layout.shapes[0], visible=bad is not None)
+    _put(layout.annotations[1], visible=bad is not None)
     if bad is not None:
-        layout.shapes[0].x1 = bad + 0.5
-        layout.annotations[1].x = 0.5 + 0.02 * T
-        layout.annotations[1].text = html(overflow_text(result))
+        _put(layout.shapes[0], x1=bad + 0.5)
+        _put(layout.annotations[1], x=0.5 + 0.02 * T, text=html(overflow_text(result)))
     return fig
+
+
+def _put(obj, **props):
+    """Assign the properties that differ from what `obj` holds (each assignment is validated
+    and sent to the browser, which makes a redraw cost more)."""
+    for name, value in props.items():
+        held = obj[name]
+        same = (
+            np.array_equal(held, value)
+            if isinstance(value, np.ndarray) or isinstance(held, np.ndarray)
+            else held == value
+        )
+        if not same:
+            obj[name] = value
 
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -284,6 +297,13 @@ def log_ticks(bottom, top, most=8):
     return 10.0**k, [power_of_ten(int(e)) for e in k]
 
 
+def _set_xy(trace, x, y):
+    """Give a trace its points; one with nothing to draw (all NaN) gets none."""
+    if not np.isfinite(y).any():
+        x, y = x[:0], y[:0]
+    _put(trace, x=x, y=y)
+
+
 def default_title(result):
     """The regime in words, for a figure title."""
     r = result["sigma_max"] * result["gamma"]
@@ -296,7 +316,7 @@ def predicted(result):
 
 
 def overflow_text(result):
-    """'overflow (inf) from step k' or 'NaN from step k', with the forward pass named if it broke."""
+    """'overflow (inf) from step k' or 'NaN from step k'; says so when the forward pass broke."""
     bad = result["first_nonfinite"]
     if bad is None:
         return ""
@@ -458,7 +478,8 @@ def plot_chain(result, *, clip_threshold=None, animate=True, title=None):
     )  # fmt: skip
     _layout(
         fig,
-        title=title or f"The unrolled network, T = {T}: the gradient changed "
+        title=title
+        or f"The unrolled network, T = {T}: the gradient changed "
         f"{c['relative'][0]}× from step T back to step 1",
         height=480,
         showlegend=False,
@@ -466,7 +487,9 @@ def plot_chain(result, *, clip_threshold=None, animate=True, title=None):
         margin={"l": 100, "r": 70, "t": 160, "b": 110},
         annotations=[
             *_arrow(0.5, T + 0.5, 1.08, "forward pass: a<1> → a<2> → … → a<T>", "bottom"),
-            *_arrow(T + 0.5, 0.5, -0.17, "← backward: the gradient dL/da<k> travels to step 1", "top"),
+            *_arrow(
+                T + 0.5, 0.5, -0.17, "← backward: the gradient dL/da<k> travels to step 1", "top"
+            ),
         ],
     )
     fig.update_layout(title={"y": 0.97, "yanchor": "top"})
@@ -518,8 +541,9 @@ def _play_menu():
         "yanchor": "bottom",
         "font": {"size": SMALL},
         "buttons": [
-            {"label": "▶ Play", "method": "animate", "args": [None, {**step, "fromcurrent": False}]},
-            {"label": "❚❚ Pause", "method": "animate", "args": [[None], {**step, "mode": "immediate"}]},
+            {"label": "▶ Play", "method": "animate", "args": [None, step]},
+            {"label": "❚❚ Pause", "method": "animate",
+             "args": [[None], {**step, "mode": "immediate"}]},
         ],
     }  # fmt: skip
 

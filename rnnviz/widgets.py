@@ -83,9 +83,7 @@ def gradient_flow(
     params = init_params(N_X, n_a, N_Y, weight_scale=weight_scale, seed=seed, dtype=dtype)
     x = sequence(T, seed=seed).astype(dtype)
     y = surprising_label(params, x, activation=activation)
-    return explore(
-        params, x, y, activation=activation, max_norm=clip_threshold, sigma_points=20
-    )
+    return explore(params, x, y, activation=activation, max_norm=clip_threshold, sigma_points=20)
 
 
 def clipping_geometry(g, clip_threshold):
@@ -107,13 +105,40 @@ def clipping_geometry(g, clip_threshold):
 
 # --- shared parts ----------------------------------------------------------------------------
 
+
+class FigureWidget(go.FigureWidget):
+    """plotly's FigureWidget, robust to arrays the browser reports back as changed.
+
+    After a redraw the browser sends the trace's computed defaults back to the kernel, and now
+    and then a numpy array property among them as an object {"0": v0, "1": v1, ...}. plotly
+    7.1 then tests `if not array` and raises ValueError in the kernel (its
+    `_remove_overlapping_props`). The value the kernel holds is the one drawn, so such
+    reports are dropped before plotly merges the rest.
+    """
+
+    @staticmethod
+    def _remove_overlapping_props(input_data, delta_data, prop_path=()):
+        _drop_array_reports(input_data, delta_data)
+        return go.FigureWidget._remove_overlapping_props(input_data, delta_data, prop_path)
+
+
+def _drop_array_reports(held, reported):
+    if isinstance(held, dict) and isinstance(reported, dict):
+        for key in list(reported):
+            if isinstance(held.get(key), np.ndarray) and isinstance(reported[key], dict):
+                del reported[key]
+            elif key in held:
+                _drop_array_reports(held[key], reported[key])
+
+
 _STYLE = """<style>
 .rnnviz { --jp-widgets-font-size: 18px; --jp-widgets-inline-height: 34px;
           --jp-widgets-inline-label-width: 190px; font-size: 18px; }
 .rnnviz .widget-toggle-button { font-size: 18px; }
 .rnnviz .widget-readout { min-width: 4.5em; font-size: 18px; }
 .rnnviz .rnnviz-readout table { border-collapse: collapse; font-size: 18px; line-height: 1.35; }
-.rnnviz .rnnviz-readout td { padding: 3px 10px; border-bottom: 1px solid #ddd; vertical-align: top; }
+.rnnviz .rnnviz-readout td { padding: 3px 10px; border-bottom: 1px solid #ddd;
+                             vertical-align: top; }
 .rnnviz .rnnviz-readout td:first-child { font-weight: bold; white-space: nowrap; }
 .rnnviz h3 { font-size: 22px; margin: 4px 0; }
 </style>"""
@@ -174,7 +199,11 @@ def _toggles(label, options, value):
 
 
 class _Panel(widgets.VBox):
-    """A heading, a grid of controls and the views; every control change calls `update`."""
+    """A heading, a grid of controls and the views; every control change calls `update`.
+
+    The views are complete when made: a view may be drawn in the browser before any update
+    that follows its creation arrives.
+    """
 
     def _assemble(self, heading, controls, views):
         self.controls = controls
@@ -185,7 +214,6 @@ class _Panel(widgets.VBox):
         header = widgets.HTML(f"{_STYLE}<h3>{_html.escape(heading)}</h3>")
         self.children = [header, grid, *views]
         self.add_class("rnnviz")
-        self.update()
         for control in controls.values():
             control.observe(self.update, names="value")
 
@@ -217,7 +245,7 @@ function render({ model, el }) {
     bar.appendChild(b);
     return b;
   };
-  const playBtn = button("▶ Play", "the gradient travels from step T back to step 1", "rnnviz-play");
+  const playBtn = button("▶ Play", "the gradient travels from step T to step 1", "rnnviz-play");
   const pauseBtn = button("❚❚ Pause", "stop the animation here", "rnnviz-pause");
   const stepBtn = button("◀ Step back", "move the gradient back one time step", "rnnviz-step");
   const allBtn = button("Show all", "show every step at once", "rnnviz-all");
@@ -225,7 +253,8 @@ function render({ model, el }) {
   speedLabel.textContent = "steps per second ";
   const speed = document.createElement("select");
   for (const v of model.get("speeds")) {
-    const o = document.createElement("option"); o.value = v; o.textContent = v; speed.appendChild(o);
+    const o = document.createElement("option");
+    o.value = v; o.textContent = v; speed.appendChild(o);
   }
   speed.value = String(model.get("speed"));
   speedLabel.appendChild(speed);
@@ -236,6 +265,7 @@ function render({ model, el }) {
   status.setAttribute("aria-live", "polite");
   el.append(bar, svg, status);
 
+  const uid = "rnnviz-" + Math.random().toString(36).slice(2);  // ids unique to this view
   const H = 322, TOP = 56, CELL = 24, BASE = 250, BAR = 140, LEFT = 20, RIGHT = 190;
   let data = model.get("chain"), cols = [], hi = null, hiLabel = null;
   let k = 0, frame = 0, version = 0, playing = false, raf = 0, due = 0, width = 0;
@@ -244,7 +274,7 @@ function render({ model, el }) {
 
   function attrs() {
     svg.dataset.step = k; svg.dataset.frame = frame; svg.dataset.version = version;
-    svg.dataset.playing = playing ? "1" : "0"; svg.dataset.t = data.T;
+    svg.dataset.playing = playing ? "1" : "0"; svg.dataset.t = data ? data.T : 0;
   }
 
   const columnTitle = (i) =>
@@ -252,29 +282,31 @@ function render({ model, el }) {
 
   function draw() {
     width = Math.max(el.clientWidth || 0, 640);
+    if (!data || !data.T) { svg.replaceChildren(); cols = []; hi = null; return; }  // no data yet
     const T = data.T, dx = (width - LEFT - RIGHT) / T, bw = Math.max(1, Math.min(0.78 * dx, 44));
     svg.replaceChildren();
     svg.setAttribute("viewBox", `0 0 ${width} ${H}`);
     svg.setAttribute("height", H);
     svg.setAttribute("aria-label", `${data.quantity} for steps 1 to ${T}`);
     const defs = mk("defs", {}, svg);
-    const head = mk("marker", { id: "rnnviz-head", viewBox: "0 0 10 10", refX: 9, refY: 5,
+    const head = mk("marker", { id: `${uid}-head`, viewBox: "0 0 10 10", refX: 9, refY: 5,
       markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" }, defs);
     mk("path", { d: "M0,0 L10,5 L0,10 z", fill: "#333" }, head);
-    const hatch = mk("pattern", { id: "rnnviz-hatch", width: 8, height: 8,
+    const hatch = mk("pattern", { id: `${uid}-hatch`, width: 8, height: 8,
       patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)" }, defs);
     mk("rect", { width: 8, height: 8, fill: "#fff" }, hatch);
     mk("line", { x1: 0, y1: 0, x2: 0, y2: 8, stroke: "#000", "stroke-width": 3 }, hatch);
-    const grad = mk("linearGradient", { id: "rnnviz-scale", x1: 0, y1: 1, x2: 0, y2: 0 }, defs);
-    data.stops.forEach((c, i) => mk("stop", { offset: i / (data.stops.length - 1), "stop-color": c }, grad));
+    const grad = mk("linearGradient", { id: `${uid}-scale`, x1: 0, y1: 1, x2: 0, y2: 0 }, defs);
+    const n = data.stops.length - 1;
+    data.stops.forEach((c, i) => mk("stop", { offset: i / n, "stop-color": c }, grad));
 
     const x0 = xOf(0, dx), x1 = xOf(T - 1, dx);
     mk("line", { x1: x0, y1: 26, x2: x1, y2: 26, stroke: "#333", "stroke-width": 2,
-      "marker-end": "url(#rnnviz-head)" }, svg);
+      "marker-end": `url(#${uid}-head)` }, svg);
     mk("text", { x: x0, y: 18, class: "rnnviz-caption" }, svg,
       "forward pass: a<1> → a<2> → … → a<T>, left to right");
     mk("line", { x1: x1, y1: H - 22, x2: x0, y2: H - 22, stroke: "#D55E00", "stroke-width": 3,
-      "marker-end": "url(#rnnviz-head)" }, svg);
+      "marker-end": `url(#${uid}-head)` }, svg);
     mk("text", { x: x1, y: H - 4, "text-anchor": "end", class: "rnnviz-caption" }, svg,
       "← backward: the gradient dL/da<k> travels from step T to step 1");
 
@@ -290,14 +322,15 @@ function render({ model, el }) {
       if (i < T - 1 && dx - bw >= 10)
         mk("line", { x1: x + bw / 2 + 1, y1: TOP + CELL / 2, x2: x + dx - bw / 2 - 2,
           y2: TOP + CELL / 2, stroke: "#333", "stroke-width": 1.5,
-          "marker-end": "url(#rnnviz-head)" }, svg);
+          "marker-end": `url(#${uid}-head)` }, svg);
       const h = s === "zero" ? 2 : Math.max(2, data.height[i] * BAR);
-      const fill = s === "ok" ? data.color[i] : s === "zero" ? "#fff" : "url(#rnnviz-hatch)";
+      const fill = s === "ok" ? data.color[i] : s === "zero" ? "#fff" : `url(#${uid}-hatch)`;
       mk("rect", { x: x - bw / 2, y: BASE - h, width: bw, height: h, fill: fill,
         stroke: "#222", "stroke-width": bw > 4 ? 1 : 0.4, class: "rnnviz-bar" }, g);
       if (s !== "ok" && bw >= 26)
         mk("text", { x: x, y: BASE - h - 6, "text-anchor": "middle" }, g, s === "zero" ? "0" : s);
-      if ((i + 1) % every === 0 || (i === 0 && every >= 5) || (i === T - 1 && (T % every) * dx >= 30))
+      const last = i === T - 1 && (T % every) * dx >= 30;
+      if ((i + 1) % every === 0 || (i === 0 && every >= 5) || last)
         mk("text", { x: x, y: BASE + 20, "text-anchor": "middle" }, svg, String(i + 1));
       cols.push(g);
     }
@@ -307,7 +340,7 @@ function render({ model, el }) {
         `${data.overflow} (hatched bars)`).dataset.k = band + 1;
     }
     const lx = width - RIGHT + 40;
-    mk("rect", { x: lx, y: BASE - BAR, width: 18, height: BAR, fill: "url(#rnnviz-scale)",
+    mk("rect", { x: lx, y: BASE - BAR, width: 18, height: BAR, fill: `url(#${uid}-scale)`,
       stroke: "#333" }, svg);
     for (const [pos, label] of data.ticks)
       mk("text", { x: lx + 24, y: BASE - pos * BAR + 5 }, svg, label);
@@ -321,6 +354,7 @@ function render({ model, el }) {
   }
 
   function reveal(all) {
+    if (!hi) return;
     const T = data.T;
     if (all) cols.forEach((g, i) => g.setAttribute("opacity", k === 0 || i + 1 >= k ? 1 : 0.15));
     else if (k >= 1) cols[k - 1].setAttribute("opacity", 1);
@@ -333,8 +367,8 @@ function render({ model, el }) {
       hiLabel.setAttribute("d", `M${x},${BASE + 26} l-9,14 h18 z`);
       hiLabel.setAttribute("visibility", "visible");
       const q = data.quantity.replace("<k>", `<${k}>`);
-      status.textContent =
-        `step k = ${k} of ${T}:  ${q} = ${data.text[k - 1]} = ${data.relative[k - 1]} × ||dL/da<T>||`;
+      const value = `${data.text[k - 1]} = ${data.relative[k - 1]} × ||dL/da<T>||`;
+      status.textContent = `step k = ${k} of ${T}:  ${q} = ${value}`;
     }
     attrs();
   }
@@ -356,20 +390,26 @@ function render({ model, el }) {
   }
   function play() {
     cancelAnimationFrame(raf);
+    if (!cols.length) return;
     if (k <= 1) begin();
     playing = true; due = performance.now() + interval(); attrs();
     raf = requestAnimationFrame(tick);
   }
   playBtn.onclick = play;
   pauseBtn.onclick = stop;
-  stepBtn.onclick = () => { stop(); if (k <= 1) begin(); else advance(); };
+  stepBtn.onclick = () => {
+    stop();
+    if (cols.length && k <= 1) begin();
+    else if (cols.length) advance();
+  };
   allBtn.onclick = () => { stop(); k = 0; reveal(true); };
   speed.onchange = () => { model.set("speed", Number(speed.value)); model.save_changes(); };
 
   const allOk = (d) => d.state.every((x) => x === "ok");
   function redrawBars(old) {
     // Same T, only finite bars before and after: change the bars in place (cheap).
-    if (old.T !== data.T || !allOk(old) || !allOk(data) || old.overflow !== data.overflow)
+    if (!old || old.T !== data.T || !cols.length || !allOk(old) || !allOk(data)
+        || old.overflow !== data.overflow)
       return draw();
     cols.forEach((g, i) => {
       const h = Math.max(2, data.height[i] * BAR), bar = g.querySelector(".rnnviz-bar");
@@ -492,10 +532,12 @@ class GradientFlowExplorer(_Panel):
             "seed": _int_slider("seed", _check_range("seed", check_int("seed", seed, minimum=0),
                                 seed_lo, seed_hi), seed_lo, seed_hi),
         }  # fmt: skip
-        self.result = gradient_flow(**self._setting(controls))
-        self.figure = go.FigureWidget(plot_gradient_norms(self.result))
-        self.chain = GradientChain(speed=speed)
-        self.readout = widgets.HTML(layout=_READOUT)
+        s = self._setting(controls)
+        self.result = r = gradient_flow(**s)
+        c = s["clip_threshold"]
+        self.figure = FigureWidget(plot_gradient_norms(r, clip_threshold=c, title=_title(s)))
+        self.chain = GradientChain(chain=chain_data(r, clip_threshold=c), speed=speed)
+        self.readout = widgets.HTML(_table(readouts(r, clip_threshold=c)), layout=_READOUT)
         views = [self.chain, widgets.HBox([self.figure, self.readout], layout=_WRAP)]
         self._assemble("Gradient flow through time: the loss sits at the last step T", controls,
                        views)  # fmt: skip
@@ -515,14 +557,21 @@ class GradientFlowExplorer(_Panel):
         """Recompute for the controls' values and redraw every view."""
         s = self.settings
         self.result = r = gradient_flow(**s)
-        title = (
-            f"||dL/da<k>|| for {s['activation']}, T = {s['T']}, σ_max(W_aa) = "
-            f"{s['weight_scale']:.2f}, n_a = {s['n_a']}, {s['dtype']}"
-        )
         with self.figure.batch_update():
-            draw_gradient_norms(self.figure, r, clip_threshold=s["clip_threshold"], title=title)
+            draw_gradient_norms(self.figure, r, clip_threshold=s["clip_threshold"], title=_title(s))
         self.chain.chain = chain_data(r, clip_threshold=s["clip_threshold"])
         self.readout.value = _table(readouts(r, clip_threshold=s["clip_threshold"]))
+
+
+def _title(s):
+    """The explorer's figure title: the whole setting."""
+    title = (
+        f"{s['activation']}, T = {s['T']}, σ_max(W_aa) = {s['weight_scale']:.2f}, "
+        f"n_a = {s['n_a']}, seed {s['seed']}, {s['dtype']}"
+    )
+    if s["clip_threshold"] is not None:
+        title += f", clip c = {fmt(s['clip_threshold'])}"
+    return title
 
 
 # --- the siblings ----------------------------------------------------------------------------
@@ -547,8 +596,8 @@ class ClippingGeometry(_Panel):
             "clip_threshold": _float_slider("clip threshold c", c, 0.1, 3.0, 0.05),
         }
         self.result = clipping_geometry((g1, g2), c)
-        self.figure = go.FigureWidget(plot_clipping_geometry(self.result, limit=LIMIT))
-        self.readout = widgets.HTML(layout=_READOUT)
+        self.figure = FigureWidget(plot_clipping_geometry(self.result, limit=LIMIT))
+        self.readout = widgets.HTML(_clipping_table(self.result), layout=_READOUT)
         self._assemble("Clipping a gradient: by value or by norm", controls,
                        [widgets.HBox([self.figure, self.readout], layout=_WRAP)])  # fmt: skip
 
@@ -557,16 +606,20 @@ class ClippingGeometry(_Panel):
         self.result = r = clipping_geometry((s["g1"], s["g2"]), s["clip_threshold"])
         with self.figure.batch_update():
             draw_clipping_geometry(self.figure, r, limit=LIMIT)
-        row = "length {:.2f}, angle {:.1f}°"
-        self.readout.value = _table(
-            {
-                "g": row.format(r["norm_g"], r["angle_g"]),
-                "clipped by value": row.format(r["norm_by_value"], r["angle_by_value"])
-                + f": turned by {r['turn_by_value']:.1f}°",
-                "clipped by norm": row.format(r["norm_by_norm"], r["angle_by_norm"])
-                + f": turned by {r['turn_by_norm']:.1f}°, only shorter",
-            }
-        )
+        self.readout.value = _clipping_table(r)
+
+
+def _clipping_table(r):
+    row = "length {:.2f}, angle {:.1f}°"
+    return _table(
+        {
+            "g": row.format(r["norm_g"], r["angle_g"]),
+            "clipped by value": row.format(r["norm_by_value"], r["angle_by_value"])
+            + f": turned by {r['turn_by_value']:.1f}°",
+            "clipped by norm": row.format(r["norm_by_norm"], r["angle_by_norm"])
+            + f": turned by {r['turn_by_norm']:.1f}°, only shorter",
+        }
+    )
 
 
 class ConnectivityHeatmap(_Panel):
@@ -591,7 +644,7 @@ class ConnectivityHeatmap(_Panel):
             "activation": _toggles("activation g", list(ACTIVATIONS), activation),
         }  # fmt: skip
         self.result = self._compute(**{k: c.value for k, c in controls.items()})
-        self.figure = go.FigureWidget(plot_connectivity(self.result))
+        self.figure = FigureWidget(plot_connectivity(self.result))
         self._assemble("Which inputs can each output still feel?", controls,
                        [self.figure])  # fmt: skip
 

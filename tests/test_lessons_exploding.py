@@ -179,3 +179,60 @@ def test_figures():
     hist = le.plot_norm_histogram(np.array([0.1, 0.2, 0.3, np.inf]), {"median": 0.2, "low": 0.01})
     assert len(hist.data) == 3 and "log scale" in hist.layout.xaxis.title.text
     assert min(hist.layout.xaxis.tickvals) <= np.log10(0.01)
+
+
+def _history(loss, grad_norm, clipped=None, diverged_at=None):
+    return {
+        "loss": np.asarray(loss, dtype=float),
+        "grad_norm": np.asarray(grad_norm, dtype=float),
+        "clipped": np.asarray(clipped if clipped is not None else [False] * len(loss)),
+        "diverged_at": diverged_at,
+    }
+
+
+def test_plot_runs_shows_the_range_and_marks_values_above_it():
+    runs = {
+        "explodes": _history([0.9, 0.5, 3.0, 1e39], [5.0, 1.0, 60.0, 5e37], diverged_at=4),
+        "steady": _history([0.9, 0.8, 0.7, 0.6], [1.0, 0.9, 0.8, 0.7]),
+    }
+    fig = le.plot_runs(runs, title="t", loss_range=(0.2, 20), norm_range=(0.3, 100))
+    assert fig.layout.yaxis.range == pytest.approx((np.log10(0.2), np.log10(20)))
+    assert fig.layout.yaxis2.range == pytest.approx((np.log10(0.3), 2.0))
+    assert list(fig.layout.yaxis.tickvals) == [0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0]
+    above = [t for t in fig.data if t.name == "explodes: above the scale"]
+    assert [(t.yaxis, list(t.x), list(t.y), list(t.customdata)) for t in above] == [
+        ("y", [3], [20.0], [1e39]),
+        ("y2", [3], [100.0], [5e37]),
+    ]
+    assert not [t for t in fig.data if t.name == "steady: above the scale"]
+    marks = [t for t in fig.data if t.mode == "markers+text"]  # the diverged marks
+    assert len(marks) == 2 and all(t.y[0] <= 100.0 for t in marks)
+    assert [t for t in fig.data if t.name == "above the scale" and t.showlegend is not False]
+    # no run was clipped: the right panel does not speak of clipping
+    titles = [a.text for a in fig.layout.annotations]
+    assert "Gradient norm" in titles and not any("clipping" in t for t in titles)
+    # each run in its STYLES colour and dash, the same as plot_norm_histogram's markers
+    lines = [t for t in fig.data if t.mode == "lines"]
+    hist = le.plot_norm_histogram(np.array([0.5, 1.0]), {"a": 0.1, "b": 1.0})
+    for i, label in enumerate(runs):
+        color, dash, _ = le.STYLES[i]
+        assert {(t.line.color, t.line.dash) for t in lines if t.legendgroup == label} == {
+            (le.COLORS[color], dash)
+        }
+        assert (hist.data[1 + i].line.color, hist.data[1 + i].line.dash) == (le.COLORS[color], dash)
+
+
+def test_plot_runs_without_ranges_keeps_the_data_and_enlarges_clip_markers():
+    runs = {"clipped": _history([0.9, 0.5, 0.4], [5.0, 2.0, 0.1], clipped=[True, True, False])}
+    fig = le.plot_runs(runs, title="t")
+    assert fig.layout.yaxis.range is None and fig.layout.yaxis2.range is None
+    assert not [t for t in fig.data if "above the scale" in (t.name or "")]
+    (markers,) = [t for t in fig.data if t.name == "clipped: clipped"]
+    assert list(markers.x) == [0, 1] and markers.marker.size >= 10
+    assert markers.marker.symbol.endswith("-open")
+    assert "Gradient norm before clipping" in [a.text for a in fig.layout.annotations]
+
+
+def test_log_ticks():
+    assert le._log_ticks(0.3, 100) == [0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0]
+    assert le._log_ticks(1e-5, 20) == [1e-5, 1e-4, 1e-3, 0.01, 0.1, 1.0, 10.0]

@@ -124,3 +124,52 @@ def test_figures():
     assert fig.data[0].name == "a&lt;k&gt;"
     with pytest.raises(ValueError, match="non-empty dict"):
         lv.plot_curves({}, title="t")
+
+
+def test_plot_connectivity_marked():
+    C = np.tril(np.ones((6, 6)))
+    fig = lv.plot_connectivity_marked(C, title="a map", column=2, label="x<2>: the noun")
+    assert isinstance(fig, go.Figure) and fig.data[0].type == "heatmap"
+    outlines = [s for s in fig.layout.shapes if s.type == "rect" and s.x0 == 1.5 and s.x1 == 2.5]
+    assert len(outlines) == 2  # a white dashed line over a black one: visible on any colour
+    assert {s.line.color for s in outlines} == {"black", "white"}
+    assert all(s.y0 == 1.5 and s.y1 == 6.5 for s in outlines)  # from the diagonal down
+    note = fig.layout.annotations[-1]
+    assert note.text == "x&lt;2&gt;: the noun" and (note.x, note.y) == (2, 1.5)
+    assert list(fig.layout.yaxis.range) == [6.5, 0.5]  # row t = 1 at the top
+    assert fig.layout.margin.t >= 90  # the title clears plotly's mode bar
+    with pytest.raises(ValueError, match="column == 7"):
+        lv.plot_connectivity_marked(C, title="a map", column=7, label="k")
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid"])
+def test_state_influence_matches_finite_differences(activation):
+    params = rv.init_params(3, 5, 2, weight_scale=0.9, seed=6)
+    x, _ = _sequence(7, seed=7)
+    a0 = np.random.default_rng(8).standard_normal(5) * 0.3
+    t, eps = 5, 1e-6
+
+    def state(xs):
+        return rv.rnn_forward(params, xs, a0, activation=activation)[0][t - 1]
+
+    numeric = []
+    for k in range(t):
+        columns = []
+        for e in np.eye(3):
+            up, down = x.copy(), x.copy()
+            up[k] += eps * e
+            down[k] -= eps * e
+            columns.append((state(up) - state(down)) / (2 * eps))
+        numeric.append(np.linalg.norm(columns))
+    got = lv.state_influence(params, x, t, a0, activation=activation)
+    assert got.shape == (t,)
+    np.testing.assert_allclose(got, numeric, rtol=1e-6)
+
+
+def test_state_influence_checks_its_arguments():
+    params = rv.init_params(3, 4, 2, seed=0)
+    x, _ = _sequence(5)
+    with pytest.raises(ValueError, match="t == 6"):
+        lv.state_influence(params, x, 6)
+    with pytest.raises(ValueError, match="one sequence"):
+        lv.state_influence(params, np.zeros((5, 2, 3)), 2)

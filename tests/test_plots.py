@@ -1,4 +1,4 @@
-"""The figures: pure functions of arrays and dicts, readable on a projector, honest about inf/NaN."""
+"""The figures: pure functions of dicts and arrays, readable on a projector, honest about NaN."""
 
 import inspect
 import json
@@ -73,8 +73,14 @@ def figures():
         "clipping": plot_clipping_geometry(clipping_geometry((2.0, 1.0), 1.0)),
         "connectivity": plot_connectivity(np.tril(np.random.default_rng(0).random((10, 10)))),
         "training": plot_training(
-            {"a": {"loss": [1.0, 0.5], "grad_norm": [2.0, 1.0], "clipped": None,
-                   "diverged_at": None}}
+            {
+                "a": {
+                    "loss": [1.0, 0.5],
+                    "grad_norm": [2.0, 1.0],
+                    "clipped": None,
+                    "diverged_at": None,
+                }
+            }
         ),  # fmt: skip
         "success": plot_success_rates({10: {"a": [0.0, 1.0]}}),
     }

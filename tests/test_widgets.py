@@ -16,6 +16,7 @@ from rnnviz.rnn import init_params, predict
 from rnnviz.widgets import (
     ClippingGeometry,
     ConnectivityHeatmap,
+    FigureWidget,
     GradientChain,
     GradientFlowExplorer,
     clipping_geometry,
@@ -59,9 +60,11 @@ def nan_equal(a, b):
 
 
 def on_log_axis(values):
+    """What the figure holds: NaN for what a log axis cannot show, no point if nothing is left."""
     v = np.asarray(values, dtype=float)
     with np.errstate(invalid="ignore"):
-        return np.where(np.isfinite(v) & (v > 0), v, np.nan)
+        v = np.where(np.isfinite(v) & (v > 0), v, np.nan)
+    return v if np.isfinite(v).any() else v[:0]
 
 
 def set_controls(widget, **values):
@@ -135,7 +138,7 @@ def test_every_extreme_setting_redraws_truthfully(
     assert [str(w.message) for w in caught] == []
     fig = explorer.figure
     assert not nan_equal(fig.data[0].y, before), "the plot did not change"
-    assert nan_equal(fig.data[0].x, np.arange(1, T + 1))
+    assert nan_equal(fig.data[0].x, np.arange(1, T + 1)[: len(fig.data[0].y)])
     assert nan_equal(fig.data[0].y, on_log_axis(expected["grad_norm"]))
     assert nan_equal(fig.data[1].y, on_log_axis(expected["bound"]))
     assert fig.data[3].visible is (clip_threshold is not None)
@@ -215,9 +218,10 @@ def test_clipping_shifts_the_curve_down_without_changing_its_shape():
     assert "same shape, shifted down" in e.figure.data[3].name
     assert "multiplies the whole gradient" in e.figure.data[3].hovertemplate
     assert "the whole gradient ×" in e.readout.value
-    assert e.chain.chain["height"] == GradientFlowExplorer(
-        T=60, weight_scale=1.3, activation="linear"
-    ).chain.chain["height"], "the chain shows the shape, which clipping leaves alone"
+    assert (
+        e.chain.chain["height"]
+        == GradientFlowExplorer(T=60, weight_scale=1.3, activation="linear").chain.chain["height"]
+    ), "the chain shows the shape, which clipping leaves alone"
 
 
 def test_every_control_changes_the_views(explorer):
@@ -285,7 +289,13 @@ def test_custom_ranges_and_initial_values():
 
 
 def test_it_displays_itself_complete(sent):
-    e = GradientFlowExplorer()
+    """Every view is complete when created: the browser may draw it before later updates."""
+    e = GradientFlowExplorer(clip_threshold=0.1)
+    opened = [m["state"] for m in sent if m and "_model_name" in m.get("state", {})]
+    chain = next(state for state in opened if "chain" in state)
+    assert chain["chain"]["T"] == 50, "the chain opens with its data"
+    assert "clip c = 0.1" in e.figure.layout.title.text
+    assert any("ratio" in s.get("value", "") for s in opened if s["_model_name"] == "HTMLModel")
     assert e._repr_mimebundle_ is not None  # an ipywidgets container: the last line shows it
     assert e.figure in e.children[-1].children and e.chain in e.children
     assert len(e.figure.data) == 6 and e.figure.data[0].y is not None  # built before display
@@ -403,3 +413,19 @@ def test_chain_heights_use_the_fixed_log_scale():
     lo, hi = CHAIN_LOG_RANGE
     assert e.chain.chain["height"] == pytest.approx([-lo / (hi - lo)] * 40, abs=1e-3)
     assert isinstance(e.figure, go.FigureWidget)
+
+
+@pytest.mark.parametrize("figure_class", [go.FigureWidget, FigureWidget])
+def test_an_array_reported_back_by_the_browser_does_not_break_the_kernel(figure_class):
+    """Seen in JupyterLab: after a redraw, the browser reports y as {"0": v0, ...}."""
+    fig = figure_class(go.Scatter(y=np.array([1.0, 2.0, 3.0])))
+    report = {
+        "trace_deltas": [{"uid": fig.data[0].uid, "y": {"0": 1.0, "1": 2.0, "2": 3.0}}],
+        "trace_edit_id": fig._last_trace_edit_id,
+    }
+    if figure_class is go.FigureWidget:  # plotly's own: the bug the subclass works around
+        with pytest.raises(ValueError, match="truth value of an array"):
+            fig._js2py_traceDeltas = report
+    else:
+        fig._js2py_traceDeltas = report
+        np.testing.assert_array_equal(fig.data[0].y, [1.0, 2.0, 3.0])

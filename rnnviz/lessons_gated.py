@@ -1,0 +1,545 @@
+"""Computations, figures and a widget for the lesson on gated units: RNN, GRU and LSTM side by side.
+
+- `init_cell`: parameters of a basic RNN, a GRU or an LSTM, with the gate biases that decide how
+  much a gated cell keeps at the start (GRU: b_u, LSTM: b_f).
+- `keep_factors`: the factor by which one step of the direct path c<t-1> -> c<t> multiplies the
+  gradient, (1 - Gamma_u) for the GRU and Gamma_f for the LSTM, averaged over units and inputs.
+- `path_gradient_norms`: ||dL/da<k>|| and, for the LSTM, ||dL/dc<k>||, loss at the last step.
+- `cell_gradients`, `plot_cell_gradients`, `draw_cell_gradients`, `CellExplorer`: the three
+  cells' gradients on one log axis, for agreement sentences of length T.
+- `initial_params`, `train_agreement`, `sweep`, `run_accuracies`, `success_table`: the
+  agreement task trained over several seeds and gaps, for each cell.
+- `plot_connectivity_maps`: connectivity maps of several networks side by side, one colour scale.
+- `answer_changes`, `plot_answer_changes`: change one word of each sentence; how often does the
+  trained network's verb change? An intervention, where connectivity is a derivative.
+"""
+
+import ipywidgets as widgets
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+from tqdm.auto import tqdm
+
+from ._checks import check_choice, check_float, check_int
+from .diagnostics import step_norms
+from .plots import COLORS, SMALL, _layout, fmt, html, log_ticks, power_of_ten
+from .rnn import backward, cell_of, forward, init_params, predict, softmax
+from .tasks import AGREEMENT_CLASSES, AGREEMENT_VOCAB, SINGULAR, agreement, one_hot
+from .training import accuracy, train
+from .widgets import _check_range, _float_slider, _int_slider, _Panel, _table
+
+CELLS = ("rnn", "gru", "lstm")
+NAMES = {"rnn": "basic RNN", "gru": "GRU", "lstm": "LSTM"}
+N_X, N_Y = len(AGREEMENT_VOCAB), len(AGREEMENT_CLASSES)
+SUCCESS = 0.9  # a run "succeeds" when its test accuracy reaches this; chance is 0.5
+
+# The set-up of the lesson's training runs (see the notebook for why each choice).
+SETUP = {
+    "n_a": 16,
+    "steps": 60,
+    "batch_size": 32,
+    "optimizer": "adam",
+    "learning_rate": 0.02,
+    "momentum": 0.0,
+    "clip_threshold": 1.0,
+    "n_train": 1000,
+    "n_test": 500,
+    "attractors": 0.3,
+    "update_bias": -3.0,
+    "forget_bias": 3.0,
+    "dtype": "float32",
+}
+
+
+# --- parameters and gates --------------------------------------------------------------------
+
+
+def init_cell(
+    cell, *, n_x=N_X, n_a=16, n_y=N_Y, seed=0, update_bias=0.0, forget_bias=1.0, dtype="float64"
+):
+    """Parameters of one cell: "rnn", "gru" or "lstm", via `init_params`.
+
+    The basic RNN gets W_aa random orthogonal (sigma_max = 1). The GRU's update-gate bias b_u
+    is set to `update_bias` (library default 0: Gamma_u ~ 0.5 at the start), the LSTM's
+    forget-gate bias b_f to `forget_bias` (library default 1: Gamma_f ~ 0.73). A negative b_u
+    and a positive b_f make the gated cell start near "keep".
+    """
+    check_choice("cell", cell, CELLS)
+    update_bias = check_float("update_bias", update_bias, positive=False)
+    forget_bias = check_float("forget_bias", forget_bias, positive=False)
+    params = init_params(n_x, n_a, n_y, weight_scale=1.0, seed=seed, cell=cell, dtype=dtype)
+    if cell == "gru":
+        params["b_u"][:] = update_bias
+    elif cell == "lstm":
+        params["b_f"][:] = forget_bias
+    return params
+
+
+def keep_factors(params, x):
+    """The keep factor of each step of the direct path, shape (T, m, n_a) (or (T, n_a)).
+
+    GRU: dc<t>/dc<t-1> along the path that skips every weight is 1 - Gamma_u<t>;
+    LSTM: it is Gamma_f<t>. A factor near 1 passes c<t-1>, and the gradient, on unchanged.
+    The basic RNN has no such path (ValueError).
+    """
+    name = cell_of(params).name
+    if name == "rnn":
+        raise ValueError("the basic RNN has no gate: keep factors exist for 'gru' and 'lstm'")
+    _, cache = forward(params, x)
+    gates = cache["gates"]  # gate-first: GRU (u, r, c~), LSTM (u, f, o, c~), each (T, m, n_a)
+    keep = 1.0 - gates[0] if name == "gru" else gates[1]
+    return keep if cache["batched"] else keep[:, 0]
+
+
+# --- the gradient through time, per path ----------------------------------------------------
+
+
+def path_gradient_norms(params, x, y):
+    """||dL/da<k>|| and ||dL/dc<k>|| (LSTM) for k = 1..T, cross-entropy at the last step only.
+
+    Parameters
+    ----------
+    params : dict from `init_params` (any cell)
+    x : ndarray of shape (T, n_x), or (T, m, n_x) for m sequences (norms over all of them)
+    y : int label of the last step, or int array of shape (m,)
+
+    Returns
+    -------
+    dict with "a" (T,) the total dL/da<k>, and "c" (T,) the total dL/dc<k> for the LSTM (None for
+    the other cells; the GRU's c<t> is a<t>). With m sequences the loss is their mean, as in
+    `loss_and_grads`, so "a" equals `gradient_norms(params, x, y_full)`.
+    """
+    a, cache = forward(params, x)
+    a3 = a if cache["batched"] else a[:, None]
+    m = a3.shape[1]
+    y = np.asarray(y)
+    labels = y.reshape(-1)
+    if not np.issubdtype(y.dtype, np.integer) or labels.shape != (m,):
+        raise ValueError(f"y == {y!r}, must be {m} integer label(s), one per sequence")
+    n_y = params["W_ya"].shape[0]
+    if ((labels < 0) | (labels >= n_y)).any():
+        raise ValueError(f"y == {y!r}, labels must be in 0..{n_y - 1}")
+    W_ya = params["W_ya"]
+    with np.errstate(over="ignore", invalid="ignore"):
+        y_hat = softmax(a3[-1] @ W_ya.T + params["b_y"])  # (m, n_a) @ (n_a, n_y) -> (m, n_y)
+        dlogits = (y_hat - np.eye(n_y, dtype=y_hat.dtype)[labels]) / m
+        da = np.zeros_like(a3)
+        da[-1] = dlogits @ W_ya  # (m, n_y) @ (n_y, n_a) -> (m, n_a)
+        grads = backward(da if cache["batched"] else da[:, 0], cache)
+    return {"a": step_norms(grads["a"]), "c": step_norms(grads["c"]) if "c" in grads else None}
+
+
+T_MAX = 200  # the explorer's longest sentence
+
+
+def explorer_sentences(T=T_MAX, m=16, *, seed=0):
+    """The first T words of m agreement sentences of length T_MAX: x (T, m, n_x), numbers (m,).
+
+    Every prefix is a sentence too ("the", a noun, ",", T - 3 clause words), and the verb after
+    word T must agree with the noun. The sentences are drawn once at length T_MAX, so the first
+    words stay the same when T changes (and the explorer and `explorer_sentences(43)` agree).
+    """
+    T = check_int("T", T, minimum=3)
+    if T > T_MAX:
+        raise ValueError(f"T == {T}, must be <= {T_MAX}")
+    x, y = agreement(m, T_MAX - 3, attractors=0.3, seed=seed)
+    return x[:T], y[-1]
+
+
+def cell_gradients(x, y, *, update_bias=0.0, forget_bias=1.0, n_a=16, seed=0):
+    """The curves the explorer draws, for the sentences x (T, m, n_x) with verb labels y (m,).
+
+    Returns a dict: "k" (T,) the steps 1..T; "rnn", "gru", "lstm" (T,) ||dL/da<k>||;
+    "lstm_c" (T,) ||dL/dc<k>||; "keep_gru", "keep_lstm" the mean keep factors (1 - Gamma_u,
+    Gamma_f) of the untrained cells on x.
+    """
+    out = {"k": np.arange(1, len(x) + 1)}
+    for cell in CELLS:
+        params = init_cell(
+            cell, n_a=n_a, seed=seed, update_bias=update_bias, forget_bias=forget_bias
+        )
+        norms = path_gradient_norms(params, x, y)
+        out[cell] = norms["a"]
+        if cell == "lstm":
+            out["lstm_c"] = norms["c"]
+        if cell != "rnn":
+            out[f"keep_{cell}"] = float(keep_factors(params, x).mean())
+    return out
+
+
+# --- the figure and the widget ----------------------------------------------------------------
+
+# (key, legend, colour, dash, marker): told apart by dash and marker as well as by colour
+CURVES = (
+    ("rnn", "basic RNN: ||dL/da<k>||", "blue", "solid", "circle"),
+    ("gru", "GRU: ||dL/da<k>|| (= ||dL/dc<k>||)", "vermillion", "dash", "square"),
+    ("lstm", "LSTM: ||dL/da<k>||", "green", "dot", "diamond"),
+    ("lstm_c", "LSTM: ||dL/dc<k>||, the cell path", "orange", "dashdot", "triangle-up"),
+)
+SHOW = {"all three": CELLS, "RNN": ("rnn",), "GRU": ("gru",), "LSTM": ("lstm",)}
+
+
+def plot_cell_gradients(curves, *, title=None, show="all three"):
+    """||dL/da<k>|| of the three cells (and the LSTM's ||dL/dc<k>||) against k, one log axis.
+
+    curves : dict from `cell_gradients` (keys k, rnn, gru, lstm, lstm_c)
+    show : "all three", "RNN", "GRU" or "LSTM"
+    """
+    fig = go.Figure()
+    for key, name, color, dash, symbol in CURVES:
+        fig.add_scatter(
+            name=html(name), meta=key, mode="lines+markers",
+            line={"color": COLORS[color], "dash": dash, "width": 3},
+            marker={"symbol": symbol, "size": 7, "color": COLORS[color]},
+            hovertemplate=html(f"{name}<br>step k = %{{x}}: %{{y:.3g}}<extra></extra>"),
+        )  # fmt: skip
+    _layout(
+        fig,
+        title="",
+        height=620,
+        width=900,
+        legend={"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top", "font": {"size": SMALL}},
+        margin={"l": 100, "r": 30, "t": 80, "b": 170},
+        shapes=[
+            {"type": "line", "xref": "x", "yref": "paper", "x0": 2, "x1": 2, "y0": 0, "y1": 1,
+             "line": {"color": "#666", "width": 2, "dash": "dot"}},
+        ],
+        annotations=[
+            {"xref": "x", "yref": "paper", "x": 2, "y": 1, "yanchor": "bottom", "xanchor": "left",
+             "text": html("the noun, x<2>"), "showarrow": False, "font": {"size": SMALL}},
+        ],
+    )  # fmt: skip
+    fig.update_xaxes(title_text="time step k   (forward pass →, gradient ←)")
+    fig.update_yaxes(title_text=html("gradient norm at step k  (log scale)"), type="log")
+    return draw_cell_gradients(fig, curves, title=title, show=show)
+
+
+def draw_cell_gradients(fig, curves, *, title=None, show="all three"):
+    """Fill a figure made by `plot_cell_gradients` with new curves, in place; return it."""
+    check_choice("show", show, tuple(SHOW))
+    k = np.asarray(curves["k"])
+    T = len(k)
+    ys = {}
+    for key, *_ in CURVES:
+        with np.errstate(invalid="ignore"):
+            v = np.asarray(curves[key], dtype=np.float64)
+            ys[key] = np.where(np.isfinite(v) & (v > 0), v, np.nan)
+    cell_of_key = {"rnn": "rnn", "gru": "gru", "lstm": "lstm", "lstm_c": "lstm"}
+    visible = [cell_of_key[key] in SHOW[show] for key, *_ in CURVES]
+    shown = np.concatenate([ys[key] for (key, *_), v in zip(CURVES, visible, strict=True) if v])
+    shown = shown[np.isfinite(shown)]
+    top = 10 * shown.max() if shown.size else 10.0
+    bottom = max(shown.min() / 10, 1e-300) if shown.size else 0.1
+    for trace, (key, *_), v in zip(fig.data, CURVES, visible, strict=True):
+        trace.x, trace.y, trace.visible = k, ys[key], v
+    layout = fig.layout
+    layout.title.text = html(title or f"The gradient of the loss at step T = {T}, at every step k")
+    layout.xaxis.range = [0.5, T + 0.5]
+    layout.yaxis.range = [np.log10(bottom), np.log10(top)]
+    layout.yaxis.tickvals, layout.yaxis.ticktext = log_ticks(bottom, top)
+    return fig
+
+
+REACH_LABELS = {
+    "rnn": "basic RNN, a path",
+    "gru": "GRU, a path (= c)",
+    "lstm": "LSTM, a path",
+    "lstm_c": "LSTM, c path",
+}
+
+
+def reach(curves):
+    """The share of the gradient that reaches the noun (step 2), for each curve.
+
+    ||dL/da<2>|| / ||dL/da<T>|| for "rnn", "gru", "lstm", and ||dL/dc<2>|| / ||dL/da<T>|| of the
+    LSTM for "lstm_c": each divided by the gradient arriving at the cell's last state.
+    """
+    if len(curves["k"]) < 2:
+        raise ValueError("the curves need T >= 2 steps: the noun is step 2")
+    arriving = {"rnn": "rnn", "gru": "gru", "lstm": "lstm", "lstm_c": "lstm"}
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return {key: float(curves[key][1] / curves[arriving[key]][-1]) for key in arriving}
+
+
+class CellExplorer(_Panel):
+    """The gradient of the loss at step T reaching each step k, for an RNN, a GRU and an LSTM.
+
+    Untrained cells (n_a = 16, seed 0) read agreement sentences of length T (16 of them; the
+    norm is taken over all). Sliders: T, the GRU's update-gate bias b_u and the LSTM's
+    forget-gate bias b_f; buttons choose the cells shown.
+
+    Parameters: T (default 43: a gap of 40), update_bias (default 0), forget_bias (default 1),
+    show ("all three", "RNN", "GRU" or "LSTM").
+    Attributes: `controls`, `figure` (FigureWidget), `readout` (HTML), `curves` (the dict of
+    `cell_gradients` for the current setting).
+    """
+
+    T_RANGE, BIAS_RANGE = (5, T_MAX), (-5.0, 5.0)
+
+    def __init__(self, *, T=43, update_bias=0.0, forget_bias=1.0, show="all three"):
+        super().__init__()
+        T = _check_range("T", check_int("T", T), *self.T_RANGE)
+        ub = _check_range("update_bias", check_float("update_bias", update_bias, positive=False),
+                          *self.BIAS_RANGE)  # fmt: skip
+        fb = _check_range("forget_bias", check_float("forget_bias", forget_bias, positive=False),
+                          *self.BIAS_RANGE)  # fmt: skip
+        check_choice("show", show, tuple(SHOW))
+        self._x, self._y = explorer_sentences()
+        controls = {
+            "T": _int_slider("sequence length T", T, *self.T_RANGE),
+            "update_bias": _float_slider("GRU update bias b_u", ub, *self.BIAS_RANGE, 0.5),
+            "forget_bias": _float_slider("LSTM forget bias b_f", fb, *self.BIAS_RANGE, 0.5),
+            "show": widgets.ToggleButtons(options=list(SHOW), value=show, description="show",
+                                          style={"button_width": "100px"}),
+        }  # fmt: skip
+        self.curves = self._compute(T, ub, fb)
+        self.figure = go.FigureWidget(plot_cell_gradients(self.curves, show=show))
+        self.readout = widgets.HTML(layout={"flex": "1 1 340px", "margin": "40px 0 0 12px"})
+        views = [widgets.HBox([self.figure, self.readout], layout={"flex_flow": "row wrap"})]
+        self._assemble("Three cells, one sentence: the gradient of the verb's loss", controls,
+                       views)  # fmt: skip
+        self.update()  # complete before the first display
+
+    def _compute(self, T, update_bias, forget_bias):
+        return cell_gradients(
+            self._x[:T], self._y, update_bias=update_bias, forget_bias=forget_bias
+        )
+
+    def update(self, change=None):
+        """Recompute for the controls' values and redraw."""
+        s = self.settings
+        self.curves = c = self._compute(s["T"], s["update_bias"], s["forget_bias"])
+        with self.figure.batch_update():
+            draw_cell_gradients(self.figure, c, show=s["show"])
+        r = reach(c)
+        keep = {"gru": f"1 - Γ_u ≈ {c['keep_gru']:.2f}", "lstm_c": f"Γ_f ≈ {c['keep_lstm']:.2f}"}
+        rows = {"share reaching the noun": "||dL/d·<2>|| / ||dL/da<T>||"}
+        for key, label in REACH_LABELS.items():
+            rows[label] = fmt(r[key]) + (f"   (keep {keep[key]} per step)" if key in keep else "")
+        self.readout.value = _table(rows)
+
+
+# --- training on the agreement task ----------------------------------------------------------
+
+
+def _options(options):
+    unknown = set(options) - set(SETUP)
+    if unknown:
+        raise ValueError(f"unknown options {sorted(unknown)}; known: {', '.join(SETUP)}")
+    return SETUP | options
+
+
+def initial_params(cell, seed, **options):
+    """The parameters `train_agreement(cell, gap, seed, **options)` starts from."""
+    o = _options(options)
+    return init_cell(
+        cell, n_a=o["n_a"], seed=check_int("seed", seed, minimum=0),
+        update_bias=o["update_bias"], forget_bias=o["forget_bias"], dtype=o["dtype"],
+    )  # fmt: skip
+
+
+def train_agreement(cell, gap, seed, **options):
+    """Train one cell on `agreement(gap)`; return (params, test accuracy, history).
+
+    Options default to `SETUP`: n_a, steps, batch_size, optimizer ("adam" or "sgd"),
+    learning_rate, momentum (SGD only), clip_threshold (clipping by global norm, on for every
+    cell), n_train and n_test sentences, attractors, update_bias (GRU), forget_bias (LSTM),
+    dtype. `seed` sets the training and test sentences, the initial weights (`initial_params`)
+    and the minibatches.
+    """
+    check_choice("cell", cell, CELLS)
+    gap, seed = check_int("gap", gap, minimum=0), check_int("seed", seed, minimum=0)
+    o = _options(options)
+    x, y = agreement(o["n_train"], gap, attractors=o["attractors"], seed=(seed, 1))
+    x_test, y_test = agreement(o["n_test"], gap, attractors=o["attractors"], seed=(seed, 2))
+    dtype = np.dtype(o["dtype"])
+    params, history = train(
+        initial_params(cell, seed, **options), x.astype(dtype), y, steps=o["steps"],
+        batch_size=o["batch_size"], optimizer=o["optimizer"], learning_rate=o["learning_rate"],
+        momentum=o["momentum"] if o["optimizer"] == "sgd" else 0.0, clip_method="norm",
+        clip_threshold=o["clip_threshold"], seed=seed,
+    )  # fmt: skip
+    return params, accuracy(params, x_test.astype(dtype), y_test), history
+
+
+def sweep(cells, gaps, seeds, *, progress=False, **options):
+    """`train_agreement(cell, gap, seed, **options)` for every cell, gap and seed.
+
+    Returns a dict cell -> gap -> list of (params, test accuracy), one pair per seed, in order.
+    `progress` shows one bar over all the runs.
+    """
+    for cell in cells:
+        check_choice("cell", cell, CELLS)
+    jobs = [(c, g, s) for c in cells for g in gaps for s in seeds]
+    runs = {c: {g: [] for g in gaps} for c in cells}
+    bar = tqdm(jobs, desc="training runs", disable=not progress, unit="run")
+    for cell, gap, seed in bar:
+        bar.set_postfix_str(f"{NAMES[cell]}, gap {gap}, seed {seed}")
+        params, acc, _ = train_agreement(cell, gap, seed, **options)
+        runs[cell][gap].append((params, acc))
+    bar.close()
+    return runs
+
+
+def run_accuracies(runs):
+    """The test accuracies of `sweep` output: cell -> gap -> list of accuracies per seed."""
+    return {c: {g: [acc for _, acc in pairs] for g, pairs in by_gap.items()} for c, by_gap in
+            runs.items()}  # fmt: skip
+
+
+def success_table(accuracies, threshold=SUCCESS):
+    """gap -> {cell name: [1.0 or 0.0 per seed]}, the table `plot_success_rates` draws."""
+    threshold = check_float("threshold", threshold, maximum=1.0)
+    gaps = list(dict.fromkeys(g for by_gap in accuracies.values() for g in by_gap))
+    return {
+        g: {NAMES[c]: [float(a >= threshold) for a in by_gap[g]] for c, by_gap in
+            accuracies.items() if g in by_gap}
+        for g in gaps
+    }  # fmt: skip
+
+
+# --- connectivity, side by side ----------------------------------------------------------------
+
+
+def plot_connectivity_maps(
+    maps, *, title="Which inputs can each output still feel?", cols=3, relative=False
+):
+    """Several maps ||d y_hat<t> / d x<k>|| side by side, on one log colour scale.
+
+    maps : dict subplot title -> ndarray (T, T) from `diagnostics.connectivity` (same T)
+    cols : maps per row
+    relative : divide each row t by its diagonal entry ||d y_hat<t> / d x<t>||, so that every
+        output's newest input counts 1; this removes how confident each output is (a saturated
+        softmax makes a whole row small) and leaves how far back each output looks
+    """
+    if not isinstance(maps, dict) or not maps:
+        raise ValueError(f"maps must be a non-empty dict title -> (T, T) array, got {maps!r}")
+    Cs = [np.asarray(C, dtype=np.float64) for C in maps.values()]
+    T = len(Cs[0])
+    if any(C.shape != (T, T) for C in Cs):
+        raise ValueError(f"every map must have shape ({T}, {T}): {[C.shape for C in Cs]}")
+    if relative:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            Cs = [C / np.diagonal(C)[:, None] for C in Cs]
+    lower = np.tril(np.ones((T, T), dtype=bool))
+    logs = []
+    for C in Cs:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ok = lower & np.isfinite(C) & (C > 0)
+            logs.append(np.where(ok, np.log10(np.where(ok, C, 1.0)), np.nan))
+    finite = np.concatenate([z[np.isfinite(z)] for z in logs])
+    zmin, zmax = (np.floor(finite.min()), np.ceil(finite.max())) if finite.size else (-1.0, 1.0)
+    ticks = np.arange(zmin, zmax + 1, max(1, np.ceil((zmax - zmin) / 6)))
+    cols = min(check_int("cols", cols), len(maps))
+    rows = -(-len(maps) // cols)
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=[html(t) for t in maps],
+                        horizontal_spacing=0.04, vertical_spacing=0.16 / rows)  # fmt: skip
+    k = np.arange(1, T + 1)
+    quantity = "||∂ŷ<t>/∂x<k>|| / ||∂ŷ<t>/∂x<t>||" if relative else "||∂ŷ<t>/∂x<k>||"
+    for i, (z, C) in enumerate(zip(logs, Cs, strict=True)):
+        fig.add_heatmap(
+            x=k, y=k, z=np.where(np.isfinite(z), z, None), coloraxis="coloraxis",
+            customdata=np.where(lower & np.isfinite(C), C, None), hoverongaps=False,
+            hovertemplate=html(f"output step t = %{{y}}<br>input step k = %{{x}}<br>{quantity}"
+                               " = %{customdata:.3g}<extra></extra>"),
+            row=i // cols + 1, col=i % cols + 1,
+        )  # fmt: skip
+    _layout(fig, title=title, height=130 + 360 * rows, width=max(560, 250 * cols + 200),
+            margin={"l": 90, "r": 30, "t": 110, "b": 80})  # fmt: skip
+    fig.update_layout(
+        coloraxis={
+            "colorscale": "Viridis", "cmin": zmin, "cmax": zmax,
+            "colorbar": {"title": {"text": html("÷ ||∂ŷ<t>/∂x<t>||<br>(log scale)" if relative
+                                                else "(log scale)"), "side": "top"},
+                         "tickvals": ticks, "ticktext": [power_of_ten(int(t)) for t in ticks],
+                         "tickfont": {"size": SMALL}},
+        }
+    )  # fmt: skip
+    fig.update_annotations(font_size=18)
+    fig.update_xaxes(showgrid=False)
+    fig.update_yaxes(autorange="reversed", showgrid=False)
+    for c in range(1, cols + 1):
+        fig.update_xaxes(title_text="input step k", row=rows, col=c)
+    for r in range(1, rows + 1):
+        fig.update_yaxes(title_text="output step t", row=r, col=1)
+    return fig
+
+
+# --- changing one word -----------------------------------------------------------------------
+
+_N_SINGULAR = len(SINGULAR)
+_FIRST_NOUN = AGREEMENT_VOCAB.index(SINGULAR[0])  # singular nouns, then the plural ones
+
+
+def answer_changes(params, x):
+    """How often the verb changes when one word of the sentence changes, for each position k.
+
+    x : agreement sentences, one-hot (T, m, n_x) from `agreement` ("the", noun, ",", clause)
+
+    For k = 2 the subject swaps its number (cat <-> cats): a network that does the task changes
+    its verb every time. For each clause position k >= 4, the word there is replaced by the
+    subject's opposite ("cats" after "the cat"), an attractor that disagrees: a network that does
+    the task never changes its verb. Positions 1 ("the") and 3 (",") are NaN.
+
+    Returns (T,) the fraction of the m sentences whose predicted verb (argmax y_hat<T>) differs
+    from the prediction for the unchanged sentence.
+    """
+    x = np.asarray(x)
+    if x.ndim != 3 or x.shape[-1] != N_X or len(x) < 3:
+        raise ValueError(f"x has shape {x.shape}, must be agreement sentences (T >= 3, m, {N_X})")
+    tokens = x.argmax(axis=-1)  # (T, m)
+    T, m = tokens.shape
+    noun = tokens[1] - _FIRST_NOUN  # 0..5: singular 0..2, plural 3..5
+    if ((noun < 0) | (noun >= 2 * _N_SINGULAR)).any():
+        raise ValueError("x[1] must hold the subject nouns of agreement sentences")
+    opposite = _FIRST_NOUN + (noun + _N_SINGULAR) % (2 * _N_SINGULAR)  # cat -> cats, cats -> cat
+    positions = np.r_[1, 3:T]  # 0-based: the noun, then the clause
+    variants = np.repeat(tokens[:, None], len(positions), axis=1)  # (T, positions, m)
+    variants[positions, np.arange(len(positions))] = opposite
+    xs = one_hot(np.concatenate([tokens[:, None], variants], axis=1).reshape(T, -1), N_X)
+    dtype = params["W_ya"].dtype
+    verb = predict(params, xs.astype(dtype))[-1].argmax(axis=-1).reshape(-1, m)  # (1 + P, m)
+    out = np.full(T, np.nan)
+    out[positions] = (verb[1:] != verb[0]).mean(axis=1)
+    return out
+
+
+def plot_answer_changes(changes, *, title="Change one word: does the verb change?"):
+    """The fractions of `answer_changes` against k, one line per network.
+
+    changes : dict label -> (T,) fractions; a label starting with a cell's name ("basic RNN",
+        "GRU", "LSTM") gets that cell's colour, dash and marker
+    """
+    if not isinstance(changes, dict) or not changes:
+        raise ValueError(f"changes must be a non-empty dict label -> (T,) array, got {changes!r}")
+    fig = go.Figure()
+    styles = {NAMES[key]: style for key, _, *style in CURVES if key in NAMES}
+    for i, (label, values) in enumerate(changes.items()):
+        v = np.asarray(values, dtype=np.float64)
+        color, dash, symbol = next(
+            (s for name, s in styles.items() if str(label).startswith(name)),
+            list(styles.values())[i % len(styles)],
+        )
+        fig.add_scatter(
+            x=np.arange(1, len(v) + 1), y=v, name=html(str(label)), mode="lines+markers",
+            line={"color": COLORS[color], "dash": dash, "width": 3},
+            marker={"symbol": symbol, "size": 8, "color": COLORS[color]},
+            hovertemplate=html(f"{label}<br>word k = %{{x}} changed: the verb changes in "
+                               "%{y:.0%} of sentences<extra></extra>"),
+        )  # fmt: skip
+    _layout(
+        fig, title=title, height=560, width=900,
+        legend={"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top", "font": {"size": SMALL}},
+        margin={"l": 100, "r": 30, "t": 80, "b": 160},
+        annotations=[
+            {"x": 2, "y": 1.02, "xref": "x", "yref": "y", "text": "k = 2: the subject flipped",
+             "showarrow": False, "xanchor": "left", "yanchor": "bottom", "font": {"size": SMALL}},
+            {"x": 0.5, "y": 0.5, "xref": "paper", "yref": "y", "showarrow": False,
+             "text": "k = 4 to T: one noun of the opposite number put in the clause",
+             "font": {"size": SMALL}, "bgcolor": "rgba(255,255,255,0.8)"},
+        ],
+    )  # fmt: skip
+    fig.update_xaxes(title_text="position k of the changed word")
+    fig.update_yaxes(title_text="sentences whose verb changes", range=[-0.03, 1.1],
+                     tickformat=".0%")  # fmt: skip
+    return fig
