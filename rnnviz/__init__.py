@@ -43,6 +43,14 @@ from .exercises import (
     show_solution,
 )
 from .gated import gru_backward, gru_forward, init_lstm, lstm_backward, lstm_forward
+from .plots import (
+    plot_chain,
+    plot_clipping_geometry,
+    plot_connectivity,
+    plot_gradient_norms,
+    plot_success_rates,
+    plot_training,
+)
 from .quiz import Quiz
 from .rnn import (
     backward,
@@ -57,8 +65,18 @@ from .rnn import (
 )
 from .tasks import AGREEMENT_CLASSES, AGREEMENT_VOCAB, adding, agreement, sentences
 from .training import accuracy, train
+from .widgets import ClippingGeometry, ConnectivityHeatmap, GradientFlowExplorer
 
 __all__ = [
+    "ClippingGeometry",
+    "ConnectivityHeatmap",
+    "GradientFlowExplorer",
+    "plot_chain",
+    "plot_clipping_geometry",
+    "plot_connectivity",
+    "plot_gradient_norms",
+    "plot_success_rates",
+    "plot_training",
     "ACTIVATIONS",
     "AGREEMENT_CLASSES",
     "AGREEMENT_VOCAB",
