@@ -1,0 +1,79 @@
+"""Fixtures for the browser tests: one JupyterLab server and one headless Chromium per session.
+
+Without Chromium (or Playwright) the tests are skipped locally, with the reason, and fail when
+the environment variable CI is set: CI must run them.
+"""
+
+import os
+
+import pytest
+from labdriver import (
+    ARTIFACTS,
+    CHROMIUM_ARGS,
+    chromium_path,
+    jupyter_lab,
+    open_notebook,
+    run_all,
+    screenshot,
+    watch_kernel,
+    widget_notebooks,
+)
+
+
+def _missing(reason):
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}; the browser tests must run when CI is set", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    path = chromium_path()
+    if path is None:
+        _missing("Chromium not found (/usr/bin/chromium or on PATH; `make browser` installs it)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium):
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("playwright is not installed (pip install -e '.[test]')")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def lab(browser, tmp_path_factory):
+    with jupyter_lab(widget_notebooks(), tmp_path_factory.mktemp("lab")) as lab:
+        yield lab
+
+
+@pytest.fixture(scope="module", params=widget_notebooks(), ids=lambda path: path.name)
+def notebook_page(request, browser, lab):
+    """A page with one notebook open in a fresh kernel and all its cells run.
+
+    The tests of a module share it, in order: each notebook runs once. Notebooks run one after
+    the other, each in its own browser context: two JupyterLab pages side by side slow each
+    other down, and a page in the background gets no animation frames.
+    """
+    notebook = request.param
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.js_errors = []
+    page.on("pageerror", lambda error: page.js_errors.append(str(error)))
+    page.shot = lambda name, locator=None: screenshot(
+        page,
+        locator or page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)"),
+        ARTIFACTS / f"{notebook.stem}-{name}.png",
+    )
+    open_notebook(page, lab, notebook.name)
+    page.evaluate("() => window.jupyterapp.commands.execute('application:toggle-left-area')")
+    watch_kernel(page)
+    run_all(page)
+    yield page
+    context.close()
+    lab.shutdown_kernels()
