@@ -83,8 +83,6 @@ def _positive(values):
 
 # --- gradient norms through time -------------------------------------------------------------
 
-_TRACES = ("grad", "bound", "sigma", "clipped", "threshold", "edge")
-
 
 def plot_gradient_norms(result, *, clip_threshold=None, title=None):
     """||dL/da<k>|| against k on a log axis, with the bound, the exact Jacobian norms and clipping.
@@ -95,6 +93,9 @@ def plot_gradient_norms(result, *, clip_threshold=None, title=None):
         sigma_k, sigma, clip_factor, total_norm, sigma_max, gamma, ratio, first_nonfinite, ...)
     clip_threshold : float or None, the max_norm `result` was computed with (None: no clipping)
     title : str, default a description of the regime
+
+    The traces, in order: the gradient, the bound, the exact Jacobian norms, the clipped
+    gradient, the clip threshold, and markers for steps that are inf, NaN or exactly 0.
     """
     fig = go.Figure()
     hover = "step k = %{x}<br>%{y:.3g}<extra>%{fullData.name}</extra>"
@@ -253,6 +254,10 @@ def draw_gradient_norms(fig, result, *, clip_threshold=None, title=None):
     _put(layout.xaxis, range=(0.5, T + 0.5))
     ticks, labels = log_ticks(bottom, top)
     _put(layout.yaxis, tickvals=ticks, ticktext=labels)
+    if finite.size:
+        _put(layout.yaxis, autorange=True)
+    else:  # nothing finite to show: a fixed range with the markers along its top edge
+        _put(layout.yaxis, autorange=False, range=(-1.3, 1.1))
     _put(layout.annotations[0], text="<br>".join(html(line) for line in status_lines(result)))
     bad = result["first_nonfinite"]
     _put(layout.shapes[0], visible=bad is not None)

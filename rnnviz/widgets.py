@@ -136,24 +136,30 @@ _STYLE = """<style>
           --jp-widgets-inline-label-width: 190px; font-size: 18px; }
 .rnnviz .widget-toggle-button { font-size: 18px; }
 .rnnviz .widget-readout { min-width: 4.5em; font-size: 18px; }
-.rnnviz .rnnviz-readout table { border-collapse: collapse; font-size: 18px; line-height: 1.35; }
-.rnnviz .rnnviz-readout td { padding: 3px 10px; border-bottom: 1px solid #ddd;
-                             vertical-align: top; }
-.rnnviz .rnnviz-readout td:first-child { font-weight: bold; white-space: nowrap; }
+.rnnviz .rnnviz-readout { font-size: 18px; line-height: 1.35; white-space: normal; width: 100%; }
+.rnnviz .rnnviz-name { font-weight: bold; margin-top: 8px; }
+.rnnviz .rnnviz-value { margin-left: 1em; overflow-wrap: anywhere; }
 .rnnviz h3 { font-size: 22px; margin: 4px 0; }
 </style>"""
 
 
 _WRAP = {"flex_flow": "row wrap", "align_items": "flex-start"}
-_READOUT = {"flex": "1 1 340px", "margin": "40px 0 0 12px"}
+_READOUT = {"flex": "1 1 320px", "min_width": "320px", "margin": "40px 0 0 12px"}
+
+
+def _fixed(figure):
+    """The figure in a box as wide as the figure, so that the readouts fit beside it."""
+    return widgets.Box([figure], layout={"width": f"{figure.layout.width + 10}px"})
 
 
 def _table(rows):
-    """An HTML table from {name: text}, escaped."""
+    """The readouts {name: text} as HTML: each name in bold above its value."""
     body = "".join(
-        f"<tr><td>{_html.escape(k)}</td><td>{_html.escape(v)}</td></tr>" for k, v in rows.items()
+        f'<div class="rnnviz-name">{_html.escape(k)}</div>'
+        f'<div class="rnnviz-value">{_html.escape(v)}</div>'
+        for k, v in rows.items()
     )
-    return f'<div class="rnnviz-readout"><table>{body}</table></div>'
+    return f'<div class="rnnviz-readout">{body}</div>'
 
 
 def _check_range(name, value, lo, hi):
@@ -292,10 +298,6 @@ function render({ model, el }) {
     const head = mk("marker", { id: `${uid}-head`, viewBox: "0 0 10 10", refX: 9, refY: 5,
       markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" }, defs);
     mk("path", { d: "M0,0 L10,5 L0,10 z", fill: "#333" }, head);
-    const hatch = mk("pattern", { id: `${uid}-hatch`, width: 8, height: 8,
-      patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)" }, defs);
-    mk("rect", { width: 8, height: 8, fill: "#fff" }, hatch);
-    mk("line", { x1: 0, y1: 0, x2: 0, y2: 8, stroke: "#000", "stroke-width": 3 }, hatch);
     const grad = mk("linearGradient", { id: `${uid}-scale`, x1: 0, y1: 1, x2: 0, y2: 0 }, defs);
     const n = data.stops.length - 1;
     data.stops.forEach((c, i) => mk("stop", { offset: i / n, "stop-color": c }, grad));
@@ -324,7 +326,7 @@ function render({ model, el }) {
           y2: TOP + CELL / 2, stroke: "#333", "stroke-width": 1.5,
           "marker-end": `url(#${uid}-head)` }, svg);
       const h = s === "zero" ? 2 : Math.max(2, data.height[i] * BAR);
-      const fill = s === "ok" ? data.color[i] : s === "zero" ? "#fff" : `url(#${uid}-hatch)`;
+      const fill = s === "ok" ? data.color[i] : s === "zero" ? "#fff" : "#bbb";  // inf, NaN: grey
       mk("rect", { x: x - bw / 2, y: BASE - h, width: bw, height: h, fill: fill,
         stroke: "#222", "stroke-width": bw > 4 ? 1 : 0.4, class: "rnnviz-bar" }, g);
       if (s !== "ok" && bw >= 26)
@@ -337,16 +339,16 @@ function render({ model, el }) {
     if (data.overflow) {
       const band = data.state.findLastIndex((s) => s === "inf" || s === "NaN");
       mk("text", { x: LEFT + 4, y: TOP + CELL + 19, class: "rnnviz-overflow" }, svg,
-        `${data.overflow} (hatched bars)`).dataset.k = band + 1;
+        `${data.overflow.split(" (")[0]}: the full-height grey bars`).dataset.k = band + 1;
     }
     const lx = width - RIGHT + 40;
     mk("rect", { x: lx, y: BASE - BAR, width: 18, height: BAR, fill: `url(#${uid}-scale)`,
       stroke: "#333" }, svg);
     for (const [pos, label] of data.ticks)
       mk("text", { x: lx + 24, y: BASE - pos * BAR + 5 }, svg, label);
-    mk("text", { x: lx - 30, y: BASE - BAR - 32 }, svg, "||dL/da<k>||");
-    mk("text", { x: lx - 30, y: BASE - BAR - 12 }, svg, "÷ ||dL/da<T>||");
-    mk("text", { x: lx - 30, y: BASE + 20 }, svg, "(log scale)");
+    mk("text", { x: lx - 30, y: BASE - BAR - 56 }, svg, "||dL/da<k>||");
+    mk("text", { x: lx - 30, y: BASE - BAR - 37 }, svg, "÷ ||dL/da<T>||");
+    mk("text", { x: lx - 30, y: BASE - BAR - 18 }, svg, "log scale");
     hi = mk("rect", { x: 0, y: TOP - 6, width: Math.max(dx, 6), height: BASE - TOP + 12,
       fill: "none", stroke: "#D55E00", "stroke-width": 3, rx: 4, visibility: "hidden" }, svg);
     hiLabel = mk("path", { d: "", fill: "#D55E00", visibility: "hidden" }, svg);
@@ -535,10 +537,11 @@ class GradientFlowExplorer(_Panel):
         s = self._setting(controls)
         self.result = r = gradient_flow(**s)
         c = s["clip_threshold"]
-        self.figure = FigureWidget(plot_gradient_norms(r, clip_threshold=c, title=_title(s)))
+        # the chain first: its front end loads in a moment, the figure's (plotly.js) takes longer
         self.chain = GradientChain(chain=chain_data(r, clip_threshold=c), speed=speed)
+        self.figure = FigureWidget(plot_gradient_norms(r, clip_threshold=c, title=_title(s)))
         self.readout = widgets.HTML(_table(readouts(r, clip_threshold=c)), layout=_READOUT)
-        views = [self.chain, widgets.HBox([self.figure, self.readout], layout=_WRAP)]
+        views = [self.chain, widgets.HBox([_fixed(self.figure), self.readout], layout=_WRAP)]
         self._assemble("Gradient flow through time: the loss sits at the last step T", controls,
                        views)  # fmt: skip
 
@@ -557,9 +560,10 @@ class GradientFlowExplorer(_Panel):
         """Recompute for the controls' values and redraw every view."""
         s = self.settings
         self.result = r = gradient_flow(**s)
+        # the chain first: its redraw is cheap and would otherwise wait behind the plot's
+        self.chain.chain = chain_data(r, clip_threshold=s["clip_threshold"])
         with self.figure.batch_update():
             draw_gradient_norms(self.figure, r, clip_threshold=s["clip_threshold"], title=_title(s))
-        self.chain.chain = chain_data(r, clip_threshold=s["clip_threshold"])
         self.readout.value = _table(readouts(r, clip_threshold=s["clip_threshold"]))
 
 
@@ -598,8 +602,8 @@ class ClippingGeometry(_Panel):
         self.result = clipping_geometry((g1, g2), c)
         self.figure = FigureWidget(plot_clipping_geometry(self.result, limit=LIMIT))
         self.readout = widgets.HTML(_clipping_table(self.result), layout=_READOUT)
-        self._assemble("Clipping a gradient: by value or by norm", controls,
-                       [widgets.HBox([self.figure, self.readout], layout=_WRAP)])  # fmt: skip
+        views = [widgets.HBox([_fixed(self.figure), self.readout], layout=_WRAP)]
+        self._assemble("Clipping a gradient: by value or by norm", controls, views)
 
     def update(self, change=None):
         s = self.settings

@@ -297,7 +297,7 @@ def test_it_displays_itself_complete(sent):
     assert "clip c = 0.1" in e.figure.layout.title.text
     assert any("ratio" in s.get("value", "") for s in opened if s["_model_name"] == "HTMLModel")
     assert e._repr_mimebundle_ is not None  # an ipywidgets container: the last line shows it
-    assert e.figure in e.children[-1].children and e.chain in e.children
+    assert e.figure in e.children[-1].children[0].children and e.chain in e.children
     assert len(e.figure.data) == 6 and e.figure.data[0].y is not None  # built before display
     assert isinstance(e.chain, GradientChain) and "requestAnimationFrame" in e.chain._esm
     assert "import " not in e.chain._esm and "fetch(" not in e.chain._esm, "no CDN, no bundler"
