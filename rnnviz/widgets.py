@@ -70,7 +70,8 @@ def gradient_flow(
 
     W_aa = weight_scale * Q with Q orthogonal, so sigma_max(W_aa) = weight_scale; the loss is the
     cross-entropy at the last step against `surprising_label`; clip_threshold (None: off) clips
-    the whole parameter gradient by its global norm. Returns the dict of `explore`.
+    the whole parameter gradient by its global norm. Returns the dict of `explore`, without the
+    connectivity map, which the explorer does not show (it is `ConnectivityHeatmap`'s view).
     """
     T = check_int("T", T, minimum=2)
     n_a = check_int("n_a", n_a)
@@ -83,7 +84,10 @@ def gradient_flow(
     params = init_params(N_X, n_a, N_Y, weight_scale=weight_scale, seed=seed, dtype=dtype)
     x = sequence(T, seed=seed).astype(dtype)
     y = surprising_label(params, x, activation=activation)
-    return explore(params, x, y, activation=activation, max_norm=clip_threshold, sigma_points=20)
+    return explore(
+        params, x, y, activation=activation, max_norm=clip_threshold, sigma_points=20,
+        with_connectivity=False,
+    )  # fmt: skip
 
 
 def clipping_geometry(g, clip_threshold):
