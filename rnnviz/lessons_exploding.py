@@ -1,6 +1,8 @@
 """What the notebooks on exploding gradients and clipping compute beyond the core package.
 
     first_nonfinite_step(a)          the first step t whose a<t> holds inf or NaN
+    nudge(params, size, seed)        the parameters multiplied by (1 + size * noise)
+    outcome(history)                 how a training run ended, in words, not digits
     agreement_with_nearby_noun(...)  the agreement task with a nearby noun that usually agrees
     nonnormal_matrix(...)            W_aa with sigma_max > 1 and spectral radius < 1
     one_unit_rnn(w, b)               the loss of a one-unit RNN over its weights: the "cliff"
@@ -54,6 +56,38 @@ def first_nonfinite_step(a):
     a = np.asarray(a)
     bad = ~np.isfinite(a.reshape(len(a), -1)).all(axis=1)
     return int(np.argmax(bad)) + 1 if bad.any() else None
+
+
+def nudge(params, size, *, seed=None):
+    """A copy of `params` with every entry multiplied by (1 + size * noise), noise ~ N(0, 1).
+
+    With `size` near the rounding error (1e-16 for float64, 1e-7 for float32) this is the
+    difference another CPU's arithmetic makes: in the exploding regime it grows like the gradient.
+    """
+    size = check_float("size", size, allow_zero=True)
+    rng = np.random.default_rng(seed)
+    return {k: (v * (1 + size * rng.standard_normal(np.shape(v)))).astype(v.dtype) for k, v in
+            params.items()}  # fmt: skip
+
+
+CHANCE_LOSS = float(np.log(2))  # the cross-entropy of a coin toss between "was" and "were"
+
+
+def outcome(history, *, learned_below=0.1):
+    """How a run of `rv.train` ended: "NaN at step s", "learned" or "at chance", in words.
+
+    Learned: final loss below `learned_below`. At chance: final loss within 0.15 of log 2, the
+    loss of a coin toss. The words are what a lesson states; the digits behind them can differ
+    from machine to machine in a run that once exploded.
+    """
+    if history["diverged_at"] is not None:
+        return f"NaN at step {history['diverged_at']}"
+    final = float(history["loss"][-1])
+    if final < learned_below:
+        return f"no NaN, learned the task (final loss below {learned_below:g})"
+    if abs(final - CHANCE_LOSS) < 0.15:
+        return "no NaN, at chance (final loss near log 2 = 0.69)"
+    return f"no NaN, final loss {final:.2g}"
 
 
 def agreement_with_nearby_noun(m, gap, *, agree=0.8, near=3, seed=None):
