@@ -236,3 +236,33 @@ def test_plot_runs_without_ranges_keeps_the_data_and_enlarges_clip_markers():
 def test_log_ticks():
     assert le._log_ticks(0.3, 100) == [0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0]
     assert le._log_ticks(1e-5, 20) == [1e-5, 1e-4, 1e-3, 0.01, 0.1, 1.0, 10.0]
+
+
+def test_nudge_changes_every_weight_by_about_the_given_size():
+    params = rv.init_params(18, 8, 2, seed=0)
+    nudged = le.nudge(params, 1e-7, seed=1)
+    assert set(nudged) == set(params)
+    for k, v in params.items():
+        assert nudged[k].dtype == v.dtype
+        if v.any():  # the biases start at 0, and stay there
+            rel = np.abs(nudged[k] - v)[v != 0] / np.abs(v[v != 0])
+            assert 1e-9 < rel.max() < 1e-6
+    assert not np.array_equal(le.nudge(params, 1e-7, seed=2)["W_aa"], nudged["W_aa"])
+    assert all(np.array_equal(le.nudge(params, 0.0)[k], v) for k, v in params.items())
+    with pytest.raises(ValueError, match="size"):
+        le.nudge(params, -1.0)
+
+
+@pytest.mark.parametrize(
+    "diverged_at, final, words",
+    [
+        (51, np.nan, "NaN at step 51"),
+        (None, 0.01, "learned the task"),
+        (None, 0.70, "at chance"),
+        (None, 0.60, "at chance"),
+        (None, 2.5, "final loss 2.5"),
+    ],
+)
+def test_outcome_describes_a_run_in_words(diverged_at, final, words):
+    history = {"diverged_at": diverged_at, "loss": np.array([0.9, final])}
+    assert words in le.outcome(history)

@@ -35,7 +35,7 @@ X86_KERNELS = {
     "SkylakeX": {"avx512f", "avx512bw", "avx512vl", "avx512dq"},
 }
 ARCHITECTURE = (
-    "import threadpoolctl; "
+    "import numpy, threadpoolctl; "
     "print([i['architecture'] for i in threadpoolctl.threadpool_info() "
     "if i['internal_api'] == 'openblas'][0])"
 )
