@@ -69,6 +69,7 @@ def notebook_page(request, browser, lab):
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = context.new_page()
         page.js_errors = []
+        page.notebook = notebook
         page.on("pageerror", lambda error, page=page: page.js_errors.append(str(error)))
         page.shot = lambda name, locator=None, page=page: screenshot(
             page,
