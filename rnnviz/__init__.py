@@ -20,6 +20,7 @@ from threadpoolctl import threadpool_limits
 
 from . import training
 from .activations import ACTIVATIONS, get_activation, sigmoid
+from .cells import backward, forward, init_params
 from .clipping import clip_by_array_norm, clip_by_global_norm, clip_by_value, global_norm
 from .diagnostics import (
     bound,
@@ -43,6 +44,7 @@ from .exercises import (
     show_solution,
 )
 from .gated import gru_backward, gru_forward, init_lstm, lstm_backward, lstm_forward
+from .output import loss_and_grads, predict, softmax
 from .plots import (
     plot_chain,
     plot_clipping_geometry,
@@ -52,17 +54,7 @@ from .plots import (
     plot_training,
 )
 from .quiz import Quiz
-from .rnn import (
-    backward,
-    forward,
-    init_params,
-    loss_and_grads,
-    predict,
-    random_orthogonal,
-    rnn_backward,
-    rnn_forward,
-    softmax,
-)
+from .rnn import random_orthogonal, rnn_backward, rnn_forward
 from .tasks import AGREEMENT_CLASSES, AGREEMENT_VOCAB, adding, agreement, sentences
 from .training import accuracy, train
 from .widgets import ClippingGeometry, ConnectivityHeatmap, GradientFlowExplorer

@@ -20,15 +20,23 @@ class Activation(NamedTuple):
     gamma: float
 
 
-def _sigmoid(z):
-    # sigma(z) = 1 / (1 + exp(-z)) = exp(-log(1 + exp(-z))): never overflows, and keeps full
-    # relative precision for very negative z, where sigma(z) ~ exp(z) is tiny but not zero
-    return np.exp(-np.logaddexp(0.0, -z))
+def sigmoid(z):
+    """The logistic function sigma(z) = 1 / (1 + exp(-z)), keeping a float dtype of z.
+
+    For z < -709 (float64) exp(-z) overflows to inf and sigma(z) to the right limit, 0: the
+    overflow is expected and not reported. Full relative precision elsewhere: 1 + exp(-z) is
+    exact to rounding for large exp(-z).
+    """
+    z = np.asarray(z)
+    if z.dtype.kind != "f":
+        z = z.astype(np.float64)
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-z))
 
 
 ACTIVATIONS = {
     "tanh": Activation("tanh", np.tanh, lambda z, a: 1.0 - a * a, 1.0),
-    "sigmoid": Activation("sigmoid", _sigmoid, lambda z, a: a * (1.0 - a), 0.25),
+    "sigmoid": Activation("sigmoid", sigmoid, lambda z, a: a * (1.0 - a), 0.25),
     "relu": Activation(
         "relu", lambda z: np.maximum(z, 0.0), lambda z, a: (z > 0).astype(z.dtype), 1.0
     ),
@@ -45,9 +53,3 @@ def get_activation(activation):
             f"activation == {activation!r}, must be one of {', '.join(map(repr, ACTIVATIONS))}"
         )
     return ACTIVATIONS[activation]
-
-
-def sigmoid(z):
-    """The logistic function sigma(z) = 1 / (1 + exp(-z)), computed without overflow."""
-    with np.errstate(invalid="ignore"):  # NaN in, NaN out
-        return _sigmoid(np.asarray(z, dtype=float))

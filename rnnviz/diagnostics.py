@@ -17,9 +17,11 @@ gradient vanish when sigma_max > 1.
 import numpy as np
 
 from ._checks import check_choice, check_float, check_int
+from ._shapes import PARAM_SHAPES
 from .activations import get_activation
+from .cells import backward, cell_of, forward
 from .clipping import global_norm, row_norms
-from .rnn import PARAM_SHAPES, backward, cell_of, forward, loss_and_grads, softmax
+from .output import cross_entropy, loss_and_grads, softmax
 
 
 def sigma_max(W):
@@ -274,18 +276,13 @@ def explore(
     T = len(a)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         logits = a[-1] @ params["W_ya"].T + params["b_y"]  # (n_a,) @ (n_a, n_y) -> (n_y,)
-        log_y_hat = logits - logits.max()
-        log_y_hat -= np.log(np.exp(log_y_hat).sum())
-        loss = -float(log_y_hat[y])
-        y_hat = np.exp(log_y_hat)
-        dlogits = y_hat.copy()
-        dlogits[y] -= 1.0
+        loss, dlogits, _ = cross_entropy(logits, np.array(y))
         da = np.zeros_like(a)
         da[-1] = dlogits @ params["W_ya"]  # (n_y,) @ (n_y, n_a) -> (n_a,)
         grads = backward(da, cache)
         grads["W_ya"], grads["b_y"] = np.outer(dlogits, a[-1]), dlogits
     grad_norm = step_norms(grads["a"])
-    param_grads = {k: grads[k] for k in PARAM_SHAPES}
+    param_grads = {k: grads[k] for k in PARAM_SHAPES["rnn"]}
     total = global_norm(param_grads)
     factor = (
         max_norm / total

@@ -11,8 +11,10 @@ import textwrap
 
 import numpy as np
 
+from .activations import sigmoid
+from .cells import init_params
 from .clipping import global_norm
-from .rnn import init_params, loss_and_grads
+from .output import loss_and_grads
 
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 
@@ -371,7 +373,7 @@ def check_gru_step(fn, *, seed=0):
     if problem is not None:
         return problem
     want = gru_step_solution(a_prev, x_t, params)
-    gamma_u = _sigmoid(params["W_u"] @ np.concatenate([a_prev, x_t]) + params["b_u"])
+    gamma_u = sigmoid(params["W_u"] @ np.concatenate([a_prev, x_t]) + params["b_u"])
     c_tilde = (want - (1 - gamma_u) * a_prev) / gamma_u
     if np.shape(out) == want.shape and np.allclose(out, (1 - gamma_u) * c_tilde + gamma_u * a_prev):
         return Feedback(
@@ -391,10 +393,6 @@ def check_gru_step(fn, *, seed=0):
         "Your GRU step matches. When Gamma_u is near 0, a<t> is almost "
         "a<t-1>: the memory, and the gradient, pass through unchanged.",
     )
-
-
-def _sigmoid(z):
-    return 1 / (1 + np.exp(-z))
 
 
 SOLUTIONS = {

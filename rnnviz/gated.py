@@ -33,31 +33,17 @@ each step does one product with W_a (two for the GRU, whose candidate needs Gamm
 import numpy as np
 
 from ._checks import check_float
-from .rnn import Cell, _check_da, _unbatch, cell_of, prepare_inputs
-
-
-def _sigmoid(z):
-    """sigma(z) = 1 / (1 + exp(-z)) for the gates, keeping the dtype of z.
-
-    exp(-z) overflows to inf for z < -709 (float64), which gives the right limit 0; callers
-    run it under np.errstate(over="ignore").
-    """
-    return 1.0 / (1.0 + np.exp(-z))
-
-
-GRU_GATES = ("u", "r", "c")
-LSTM_GATES = ("u", "f", "o", "c")
-
-
-def _param_shapes(gates):
-    shapes = {}
-    for g in gates:
-        shapes[f"W_{g}"], shapes[f"b_{g}"] = ("n_a", "n_a+n_x"), ("n_a",)
-    return shapes | {"W_ya": ("n_y", "n_a"), "b_y": ("n_y",)}
-
-
-GRU_PARAM_SHAPES = _param_shapes(GRU_GATES)
-LSTM_PARAM_SHAPES = _param_shapes(LSTM_GATES)
+from ._shapes import (
+    GRU_GATES,
+    LSTM_GATES,
+    PARAM_SHAPES,
+    check_cache,
+    check_cell,
+    check_da,
+    prepare_inputs,
+    unbatch,
+)
+from .activations import sigmoid
 
 
 def _init_gates(gates, n_x, n_a, rng):
@@ -105,24 +91,6 @@ def _input_part(x3, W_x, b):
     return (z + b).reshape(len(W_x), T, m, -1)
 
 
-def _check_cell(params, name, function):
-    cell = cell_of(params)
-    if cell.name != name:
-        raise ValueError(
-            f"params are those of the {cell.name!r} cell, {function} needs init_params(..., "
-            f"cell={name!r})"
-        )
-
-
-def _check_cache(cache, name, function):
-    if not isinstance(cache, dict):
-        raise TypeError(f"cache must be the dict from {name}_forward, got {type(cache).__name__}")
-    if cache.get("cell") != name:
-        raise ValueError(
-            f"cache['cell'] == {cache.get('cell')!r}, {function} needs the cache of {name}_forward"
-        )
-
-
 def gru_forward(params, x, a0=None):
     """Run the GRU over a sequence (equations in the module docstring), t = 1..T.
 
@@ -137,8 +105,8 @@ def gru_forward(params, x, a0=None):
     a : ndarray of shape (T, n_a) or (T, m, n_a), the hidden states a<1> .. a<T> (= c<t>)
     cache : dict, everything `gru_backward` needs
     """
-    _check_cell(params, "gru", "gru_forward")
-    x3, a0, batched = prepare_inputs(params, x, a0)
+    check_cell(params, "gru", "gru_forward")
+    x3, a0, batched = prepare_inputs(params, PARAM_SHAPES["gru"], x, a0)
     n_a = a0.shape[1]
     W_a, W_x, b = _stack(params, GRU_GATES, n_a)
     W_ur_T, W_c_T = W_a[:2].transpose(0, 2, 1).copy(), W_a[2].T.copy()  # (2, n_a, n_a), (n_a, n_a)
@@ -149,7 +117,7 @@ def gru_forward(params, x, a0=None):
         a_prev = a0
         for t in range(len(a)):
             ur = gates[:2, t]
-            ur[:] = _sigmoid(ur + a_prev @ W_ur_T)  # (m, n_a) @ (2, n_a, n_a) -> (2, m, n_a)
+            ur[:] = sigmoid(ur + a_prev @ W_ur_T)  # (m, n_a) @ (2, n_a, n_a) -> (2, m, n_a)
             c_tilde[t] = np.tanh(c_tilde[t] + (r[t] * a_prev) @ W_c_T)  # (m, n_a) @ (n_a, n_a)
             a[t] = a_prev = u[t] * c_tilde[t] + (1.0 - u[t]) * a_prev
     cache = {
@@ -188,8 +156,8 @@ def gru_backward(da, cache):
     dict of gradients: "W_u", "b_u", "W_r", "b_r", "W_c", "b_c" (parameter shapes), "x" (shape
     of x), "a0" (shape of a0) and "a" (shape of a), the total dL/da<t> through all later steps.
     """
-    _check_cache(cache, "gru", "gru_backward")
-    da = _check_da(da, cache)
+    check_cache(cache, "gru", "gru_backward")
+    da = check_da(da, cache)
     gates, a, x3, a0 = cache["gates"], cache["a"], cache["x"], cache["a0"]
     n_a = a0.shape[1]
     W_a, W_x, _ = _stack(cache["params"], GRU_GATES, n_a)
@@ -218,7 +186,7 @@ def gru_backward(da, cache):
         grads = _split(np.concatenate([dW_ur, dW_c[None]]), dz3.sum(axis=1), GRU_GATES)
         dx = (dz3 @ W_x).sum(axis=0)  # (3, T*m, n_a) @ (3, n_a, n_x) -> (3, T*m, n_x) -> sum
         grads |= {"x": dx.reshape(T, m, n_x), "a0": da_next, "a": da_total}
-    return _unbatch(grads, cache["batched"])
+    return unbatch(grads, cache["batched"])
 
 
 def lstm_forward(params, x, a0=None, c0=None):
@@ -235,9 +203,9 @@ def lstm_forward(params, x, a0=None, c0=None):
     a : ndarray of shape (T, n_a) or (T, m, n_a), the hidden states a<1> .. a<T>
     cache : dict, everything `lstm_backward` needs; cache["c"] (T, m, n_a) holds c<1> .. c<T>
     """
-    _check_cell(params, "lstm", "lstm_forward")
-    x3, a0, batched = prepare_inputs(params, x, a0)
-    _, c0, _ = prepare_inputs(params, x, c0, name="c0")
+    check_cell(params, "lstm", "lstm_forward")
+    x3, a0, batched = prepare_inputs(params, PARAM_SHAPES["lstm"], x, a0)
+    _, c0, _ = prepare_inputs(params, PARAM_SHAPES["lstm"], x, c0, name="c0")
     n_a = a0.shape[1]
     W_a, W_x, b = _stack(params, LSTM_GATES, n_a)
     W_a_T = W_a.transpose(0, 2, 1).copy()  # (4, n_a, n_a)
@@ -250,7 +218,7 @@ def lstm_forward(params, x, a0=None, c0=None):
         for t in range(len(a)):
             z = gates[:, t]
             z += a_prev @ W_a_T  # (m, n_a) @ (4, n_a, n_a) -> (4, m, n_a)
-            z[:3] = _sigmoid(z[:3])
+            z[:3] = sigmoid(z[:3])
             z[3] = np.tanh(z[3])
             c[t] = c_prev = u[t] * c_tilde[t] + f[t] * c_prev
             tanh_c[t] = np.tanh(c_prev)
@@ -296,8 +264,8 @@ def lstm_backward(da, cache):
     shapes), "x" (shape of x), "a0" and "c0" (shape of a0), and the totals "a" = dL/da<t> and
     "c" = dL/dc<t> through all later steps (shape of a).
     """
-    _check_cache(cache, "lstm", "lstm_backward")
-    da = _check_da(da, cache)
+    check_cache(cache, "lstm", "lstm_backward")
+    da = check_da(da, cache)
     gates, a, c, tanh_c = cache["gates"], cache["a"], cache["c"], cache["tanh_c"]
     x3, a0, c0 = cache["x"], cache["a0"], cache["c0"]
     n_a = a0.shape[1]
@@ -328,7 +296,7 @@ def lstm_backward(da, cache):
         dx = (dz3 @ W_x).sum(axis=0)  # (4, T*m, n_a) @ (4, n_a, n_x) -> (4, T*m, n_x) -> sum
         grads |= {"x": dx.reshape(T, m, n_x), "a0": da_next, "c0": dc_next}
         grads |= {"a": da_total, "c": dc_total}
-    return _unbatch(grads, cache["batched"])
+    return unbatch(grads, cache["batched"])
 
 
 def _split(dW, db, gates):
@@ -337,7 +305,3 @@ def _split(dW, db, gates):
     for i, g in enumerate(gates):
         grads[f"W_{g}"], grads[f"b_{g}"] = dW[i], db[i]
     return grads
-
-
-GRU = Cell("gru", GRU_PARAM_SHAPES, init_gru, gru_forward, gru_backward)
-LSTM = Cell("lstm", LSTM_PARAM_SHAPES, init_lstm, lstm_forward, lstm_backward)

@@ -29,9 +29,11 @@ import plotly.graph_objects as go
 
 from ._checks import check_choice, check_float, check_int
 from .activations import get_activation
+from .cells import forward
 from .clipping import global_norm
+from .output import loss_and_grads
 from .plots import COLORS, SMALL, _layout, html, plot_training
-from .rnn import forward, loss_and_grads, random_orthogonal
+from .rnn import random_orthogonal
 from .tasks import AGREEMENT_VOCAB, SINGULAR, agreement_tokens, one_hot
 
 # (colour, dash, marker) per line, in order: plot_runs and plot_norm_histogram use the same ones,

@@ -21,9 +21,10 @@ from plotly.subplots import make_subplots
 from tqdm.auto import tqdm
 
 from ._checks import check_choice, check_float, check_int
+from .cells import backward, cell_of, forward, init_params
 from .diagnostics import step_norms
+from .output import predict, softmax
 from .plots import COLORS, SMALL, _layout, fmt, html, log_ticks, power_of_ten
-from .rnn import backward, cell_of, forward, init_params, predict, softmax
 from .tasks import AGREEMENT_CLASSES, AGREEMENT_VOCAB, SINGULAR, agreement, one_hot
 from .training import accuracy, train
 from .widgets import _check_range, _float_slider, _int_slider, _Panel, _table

@@ -15,10 +15,12 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ._checks import check_choice, check_float, check_int
+from ._shapes import PARAM_SHAPES, prepare_inputs
 from .activations import get_activation
+from .cells import forward, init_params
 from .diagnostics import step_norms
+from .output import softmax
 from .plots import COLORS, DASHES, FONT, SERIES, SMALL, SYMBOLS, html, plot_connectivity
-from .rnn import init_params, prepare_inputs, softmax
 from .tasks import AGREEMENT_VOCAB, PLURAL, SINGULAR, agreement
 from .training import accuracy, train
 
@@ -122,7 +124,7 @@ def untied_gradient_norms(params, weights, x, y, a0=None, *, activation="tanh"):
     y : int, the label scored at the last step
     """
     act = get_activation(activation)
-    x3, a_prev, _ = prepare_inputs(params, x, a0)
+    x3, a_prev, _ = prepare_inputs(params, PARAM_SHAPES["rnn"], x, a0)
     weights = np.asarray(weights, dtype=np.float64)
     T, n_a = len(x3), a_prev.shape[-1]
     if x3.shape[1] != 1:
@@ -156,18 +158,13 @@ def state_influence(params, x, t, a0=None, *, activation="tanh"):
     x : ndarray of shape (T, n_x), one sequence; t : int, 1 <= t <= T. Returns shape (t,).
     """
     act = get_activation(activation)
-    x3, a_prev, _ = prepare_inputs(params, x, a0)
-    if x3.shape[1] != 1:
-        raise ValueError(f"x has shape {np.shape(x)}, must be one sequence (T, n_x)")
+    a, cache = forward(params, x, a0, activation=act)
+    if cache["cell"] != "rnn" or cache["batched"]:
+        raise ValueError("state_influence takes a basic RNN's params and one sequence (T, n_x)")
     t = check_int("t", t)
-    if t > len(x3):
-        raise ValueError(f"t == {t}, must be <= T = {len(x3)}")
-    z = x3[:t, 0] @ params["W_ax"].T + params["b_a"]  # (t, n_x) @ (n_x, n_a) -> (t, n_a)
-    a, a_prev = np.empty_like(z), a_prev[0]
-    for j in range(t):
-        z[j] += params["W_aa"] @ a_prev  # (n_a, n_a) @ (n_a,) -> (n_a,)
-        a[j] = a_prev = act.g(z[j])
-    dg = act.dg(z, a)  # (t, n_a): g'(z<j>) per step
+    if t > len(a):
+        raise ValueError(f"t == {t}, must be <= T = {len(a)}")
+    dg = act.dg(cache["z"][:t, 0], a[:t])  # (t, n_a): g'(z<j>) per step
     M = np.diag(dg[t - 1])  # d a<t> / d z<t>
     out = np.empty(t)
     for k in range(t, 0, -1):

@@ -16,7 +16,7 @@ from tqdm.auto import tqdm
 from ._checks import check_choice, check_float, check_int
 from .clipping import clip_by_array_norm, clip_by_global_norm, clip_by_value, global_norm
 from .diagnostics import step_norms
-from .rnn import check_labels, loss_grads_and_predictions, predict
+from .output import check_labels, loss_grads_and_predictions, predict
 
 CLIPS = (None, "value", "norm", "array_norm")
 OPTIMIZERS = ("sgd", "adam")

@@ -21,8 +21,10 @@ import traitlets
 
 from ._checks import check_choice, check_float, check_int
 from .activations import ACTIVATIONS
+from .cells import DTYPES, init_params
 from .clipping import clip_by_global_norm, clip_by_value
 from .diagnostics import connectivity, explore
+from .output import predict
 from .plots import (
     chain_data,
     draw_clipping_geometry,
@@ -34,7 +36,6 @@ from .plots import (
     plot_gradient_norms,
     readouts,
 )
-from .rnn import DTYPES, init_params, predict
 
 N_X, N_Y = 4, 2  # inputs per step; two classes at the last step, e.g. "was" / "were"
 CLIP_THRESHOLDS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)

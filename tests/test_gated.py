@@ -5,17 +5,16 @@ import numpy as np
 import pytest
 
 import rnnviz as rv
+from rnnviz import backward, forward, init_params, loss_and_grads, predict
+from rnnviz._shapes import PARAM_SHAPES
 from rnnviz.diagnostics import connectivity, gradient_norms
 from rnnviz.gated import (
-    GRU_PARAM_SHAPES,
-    LSTM_PARAM_SHAPES,
     gru_backward,
     gru_forward,
     init_lstm,
     lstm_backward,
     lstm_forward,
 )
-from rnnviz.rnn import backward, forward, init_params, loss_and_grads, predict
 
 N_X, N_A, N_Y = 2, 3, 3
 CELLS = {"gru": (gru_forward, gru_backward), "lstm": (lstm_forward, lstm_backward)}
@@ -131,8 +130,8 @@ def test_init_lstm_forget_bias_option():
 
 
 def test_param_shapes_registered():
-    assert set(GRU_PARAM_SHAPES) == set(init_params(2, 3, 4, cell="gru"))
-    assert set(LSTM_PARAM_SHAPES) == set(init_params(2, 3, 4, cell="lstm"))
+    assert set(PARAM_SHAPES["gru"]) == set(init_params(2, 3, 4, cell="gru"))
+    assert set(PARAM_SHAPES["lstm"]) == set(init_params(2, 3, 4, cell="lstm"))
 
 
 @pytest.mark.parametrize("cell", ["gru", "lstm"])

@@ -205,7 +205,7 @@ def test_train_agreement_is_deterministic(cell):
     assert acc1 == acc2 and 0.0 <= acc1 <= 1.0
     assert all(np.array_equal(p1[k], p2[k]) for k in p1)
     assert p1["W_ya"].dtype == np.float32 and len(h1["loss"]) == 3
-    assert rv.rnn.cell_of(p1).name == cell
+    assert rv.cells.cell_of(p1).name == cell
 
 
 def test_train_agreement_uses_the_setup_and_its_options():

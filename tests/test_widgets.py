@@ -10,9 +10,9 @@ import plotly.graph_objects as go
 import pytest
 from comm import DummyComm
 
+from rnnviz import init_params, predict
 from rnnviz.diagnostics import explore
 from rnnviz.plots import CHAIN_LOG_RANGE, fmt
-from rnnviz.rnn import init_params, predict
 from rnnviz.widgets import (
     ClippingGeometry,
     ConnectivityHeatmap,

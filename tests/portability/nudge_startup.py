@@ -11,9 +11,9 @@ import sys
 
 import numpy as np
 
-import rnnviz.rnn
+import rnnviz.cells
 
-_ORIGINAL = rnnviz.rnn.init_params
+_ORIGINAL = rnnviz.cells.init_params
 _RNG = np.random.default_rng(int(os.environ.get("RNNVIZ_NUDGE_SEED", "0")))
 _NUDGE = 1e-12
 
@@ -29,7 +29,7 @@ def _nudged_init_params(*args, **kwargs):
 
 
 # Replace the function wherever rnnviz already holds it; modules imported later take the
-# replaced rnnviz.rnn.init_params.
+# replaced rnnviz.cells.init_params.
 for _module in list(sys.modules.values()):
     if getattr(_module, "__name__", "").startswith("rnnviz"):
         for _name, _value in list(vars(_module).items()):
