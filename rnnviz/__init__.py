@@ -23,8 +23,8 @@ from .activations import ACTIVATIONS, get_activation, sigmoid
 from .cells import backward, forward, init_params
 from .clipping import clip_by_array_norm, clip_by_global_norm, clip_by_value, global_norm
 from .diagnostics import (
+    GradientFlow,
     bound,
-    connectivity,
     explore,
     gradient_norms,
     jacobian_norms,
@@ -44,6 +44,7 @@ from .exercises import (
     show_solution,
 )
 from .gated import gru_backward, gru_forward, init_lstm, lstm_backward, lstm_forward
+from .influence import connectivity
 from .output import loss_and_grads, predict, softmax
 from .plots import (
     plot_chain,
@@ -92,6 +93,7 @@ __all__ = [
     "clip_by_global_norm",
     "clip_by_value",
     "connectivity",
+    "GradientFlow",
     "explore",
     "global_norm",
     "gru_backward",

@@ -14,14 +14,16 @@ decides what happens far out for a linear network; saturation (small g') can sti
 gradient vanish when sigma_max > 1.
 """
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ._checks import check_choice, check_float, check_int
 from ._shapes import PARAM_SHAPES
 from .activations import get_activation
-from .cells import backward, cell_of, forward
+from .cells import backward, forward
 from .clipping import global_norm, row_norms
-from .output import cross_entropy, loss_and_grads, softmax
+from .output import cross_entropy, loss_and_grads
 
 
 def sigma_max(W):
@@ -59,8 +61,11 @@ def bound(sigma, gamma, T):
         return (sigma * gamma) ** np.arange(T - 1, -1, -1, dtype=np.float64)
 
 
-def regime(sigma, gamma, *, tol=1e-9):
-    """The regime the bound predicts: "vanishing" (sigma*gamma < 1), "exploding" or "neither"."""
+def regime(sigma, gamma, *, tol=1e-6):
+    """The regime the bound predicts: "vanishing" (sigma*gamma < 1), "exploding" or "neither".
+
+    Within `tol` of 1 is "neither": a slider set to sigma_max = 1.00 is on the edge, not past it.
+    """
     r = float(sigma) * float(gamma)
     return "vanishing" if r < 1 - tol else "exploding" if r > 1 + tol else "neither"
 
@@ -175,92 +180,39 @@ def saturation(params, x, a0=None, *, activation="tanh"):
     return dg.reshape(len(dg), -1).mean(axis=1) / act.gamma
 
 
-def connectivity(params, x, a0=None, *, activation="tanh"):
-    """C[t, k] = ||d y_hat<t> / d x<k>|| (Frobenius) for k <= t, 0 above the diagonal.
+@dataclass(frozen=True)
+class GradientFlow:
+    """How the gradient of a loss at the last step T travels back through one sequence.
 
-    Rows are the output step t, columns the input step k (0-based). For a batch x (T, m, n_x) the
-    map is averaged over the m sequences. Works for every cell: the T * n_y rows of the output
-    Jacobians d y_hat<t>_i / d a<t> are sent backward together as one batch.
+    Arrays have shape (T,) unless said otherwise; step k runs from 1 to T.
     """
-    a, cache = forward(params, x, a0, activation=activation)
-    a3 = a if cache["batched"] else a[:, None]
-    with np.errstate(over="ignore", invalid="ignore"):
-        rows = _output_rows(a3, params)  # d y_hat<t>_i / d a<t>, (T, m, n_y, n_a)
-        if cell_of(params).name == "rnn":
-            dg = cache["activation"].dg(cache["z"], cache["a"])  # (T, m, n_a)
-            maps = [
-                _rnn_connectivity(rows[:, i], dg[:, i], params["W_aa"], params["W_ax"])
-                for i in range(rows.shape[1])
-            ]
-            return np.mean(maps, axis=0)
-        return _generic_connectivity(rows, params, x, a0, cache).mean(axis=-1)
+
+    k: np.ndarray  # the steps 1..T
+    grad_norm: np.ndarray  # ||dL/da<k>||
+    grad_norm_clipped: np.ndarray  # the same after clipping by global norm (= grad_norm if off)
+    total_norm: float  # ||g||, the global norm of the parameter gradient, before clipping
+    clip_factor: float  # what clipping multiplied the whole gradient by (1: unchanged)
+    sigma_max: float  # sigma_max(W_aa)
+    spectral_radius: float  # rho(W_aa)
+    gamma: float  # the largest slope of the activation
+    regime: str  # what the bound predicts: "vanishing", "exploding" or "neither"
+    bound: np.ndarray  # ||dL/da<T>|| (sigma_max gamma)^(T-k)
+    sigma_k: np.ndarray  # the steps k where sigma was computed
+    sigma: np.ndarray  # sigma_max(dA<T>/dA<k>) at those steps, shape (len(sigma_k),)
+    ratio: float  # ||dL/da<1>|| / ||dL/da<T>||
+    first_nonfinite: int | None  # the largest k whose gradient is inf or NaN, or None
+    nonfinite: str | None  # "inf", "NaN" or None
+    saturation: np.ndarray  # mean g'(z<k>) / gamma: 1 linear, 0 saturated
+    loss: float  # the loss at step T
 
 
-def _rnn_connectivity(rows, dg, W_aa, W_ax):
-    """C[t, k] for the basic RNN and one sequence, backpropagating all T * r output rows at once.
-
-    With E<t,k> = d y_hat<t> / d a<k> (E<t,t> = rows<t>) and V<k> = diag(g'(z<k>)) [W_aa, W_ax],
-    one product per step k gives both the rows to carry on and the ones to measure:
-
-        E<t,k> V<k> = [E<t,k-1>, d y_hat<t> / d x<k>]      for every t >= k.
-
-    rows : (T, r, n_a);  dg : (T, n_a);  W_aa : (n_a, n_a);  W_ax : (n_a, n_x).
-    """
-    T, r, n_a = rows.shape
-    W = np.concatenate([W_aa, W_ax], axis=1, dtype=np.float64)  # (n_a, n_a + n_x)
-    V = np.asarray(dg, dtype=np.float64)[:, :, None] * W  # (T, n_a, n_a + n_x)
-    # Two buffers of rows [E<t,k>, d y_hat<t> / d x<k+1>]: step k reads the rows t >= k of one
-    # and writes the other. Row block t starts as rows<t>, and nothing writes it before step t.
-    buffers = [np.zeros((T * r, W.shape[1])) for _ in range(2)]
-    for buffer in buffers:
-        buffer[:, :n_a] = rows.reshape(T * r, n_a)
-    sq = np.zeros((T, T * r))  # sq[k, (t, j)] = ||row j of d y_hat<t> / d x<k>||^2
-    with np.errstate(over="ignore", invalid="ignore"):
-        for k in range(T - 1, -1, -1):
-            E, out = buffers[k % 2][k * r :, :n_a], buffers[1 - k % 2][k * r :]
-            G = np.dot(E, V[k], out=out)  # (rows, n_a) @ (n_a, n_a + n_x) -> (rows, n_a + n_x)
-            np.einsum("ij,ij->i", G[:, n_a:], G[:, n_a:], out=sq[k, k * r :])
-        return np.sqrt(sq.reshape(T, T, r).sum(axis=-1)).T  # (T_t, T_k)
-
-
-def _generic_connectivity(rows, params, x, a0, cache):
-    """C[t, k, m] for any cell, by one batched backward pass of all T * n_y output rows."""
-    T, m, n_y, n_a = rows.shape
-    x3 = cache["x"]
-    xb = np.broadcast_to(x3[:, :, None], (T, m, T * n_y, x3.shape[-1])).reshape(T, -1, x3.shape[-1])
-    a0b = None if a0 is None else np.repeat(np.asarray(a0).reshape(m, -1), T * n_y, axis=0)
-    _, big = forward(params, xb, a0b, activation=cache.get("activation", "tanh"))
-    da = np.zeros((T, m, T, n_y, n_a))
-    da[np.arange(T), :, np.arange(T)] = rows
-    dx = backward(da.reshape(T, m * T * n_y, n_a), big)["x"]  # (T_k, m*T_t*n_y, n_x)
-    dx = dx.reshape(T, m, T, n_y, -1)
-    return np.sqrt((dx * dx).sum(axis=(-2, -1))).transpose(2, 0, 1)  # (T_t, T_k, m)
-
-
-def explore(
-    params,
-    x,
-    y,
-    a0=None,
-    *,
-    activation="tanh",
-    max_norm=None,
-    sigma_points=None,
-    with_connectivity=True,
-):
+def explore(params, x, y, a0=None, *, activation="tanh", max_norm=None, sigma_points=None):
     """Everything the gradient-flow explorer shows for one setting, from one forward pass.
 
     The loss is the cross-entropy at the last step of one sequence x (T, n_x) with label y (int).
-
-    Returns a dict with
-      k (T,) the steps 1..T; grad_norm (T,) ||dL/da<k>||; grad_norm_clipped (T,) the same after
-      clipping the parameter gradient by global norm (equal when max_norm is None); total_norm,
-      clip_factor; sigma_max, spectral_radius, gamma, regime; bound (T,) ||dL/da<T>|| *
-      (sigma_max * gamma)^(T-k); sigma_k, sigma (the indices and values of sigma_max(dA<T>/dA<k>),
-      at every step or at about `sigma_points` of them); ratio ||dL/da<1>|| / ||dL/da<T>||;
-      first_nonfinite (the largest k whose gradient is inf or NaN, or None) and nonfinite ("inf",
-      "NaN" or None); saturation (T,); connectivity (T, T), or None when `with_connectivity`
-      is False (it is the costliest part, and a view that does not show it can skip it); loss.
+    `max_norm` clips the parameter gradient by its global norm (None: no clipping); the Jacobian
+    norms sigma are computed at every step, or at about `sigma_points` of them. Returns a
+    `GradientFlow`.
     """
     act = get_activation(activation)
     if max_norm is not None:
@@ -297,50 +249,24 @@ def explore(
     step = max(1, T // sigma_points) if sigma_points else 1
     sigma_k = np.unique(np.r_[np.arange(0, T, step), T - 1])
     sigma_vals = _sigma_from(log_s, J, sigma_k)
-    C = None
-    if with_connectivity:
-        rows = _output_rows(a[:, None], params)  # d y_hat<t> / d a<t>, (T, 1, r, n_a)
-        C = _rnn_connectivity(rows[:, 0], dg, params["W_aa"], params["W_ax"])
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         ratio = grad_norm[0] / grad_norm[-1] if grad_norm[-1] > 0 else np.nan
-        return {
-            "k": np.arange(1, T + 1),
-            "grad_norm": grad_norm,
-            "grad_norm_clipped": grad_norm * factor,
-            "total_norm": total,
-            "clip_factor": factor,
-            "sigma_max": s,
-            "spectral_radius": spectral_radius(params["W_aa"]),
-            "gamma": g,
-            "regime": regime(s, g),
-            "bound": grad_norm[-1] * bound(s, g, T),
-            "sigma_k": sigma_k + 1,
-            "sigma": sigma_vals,
-            "ratio": float(ratio),
-            "first_nonfinite": first_bad,
-            "nonfinite": None
-            if first_bad is None
-            else ("NaN" if np.isnan(grad_norm).any() else "inf"),
-            "saturation": dg.mean(axis=1) / g,
-            "connectivity": C,
-            "loss": loss,
-        }
-
-
-def _output_rows(a3, params):
-    """Rows R<t> with ||R<t> V|| = ||(d y_hat<t> / d a<t>) V|| for any V, one fewer than n_y.
-
-    d y_hat<t> / d a<t> = S<t> W_ya with S = diag(y_hat) - y_hat y_hat^T, symmetric with S 1 = 0.
-    Writing S = U diag(lam) U^T and dropping the zero eigenvalue leaves n_y - 1 rows
-    lam_i u_i^T W_ya that give the same Frobenius norms with less work.
-    a3 : (T, m, n_a) -> (T, m, max(n_y - 1, 1), n_a)
-    """
-    n_y = params["W_ya"].shape[0]
-    with np.errstate(over="ignore", invalid="ignore"):
-        y_hat = softmax(a3 @ params["W_ya"].T + params["b_y"])  # (T, m, n_a) @ (n_a, n_y)
-        S = y_hat[..., :, None] * (np.eye(n_y) - y_hat[..., None, :])  # (T, m, n_y, n_y)
-        if n_y == 1 or not np.isfinite(S).all():
-            return S @ params["W_ya"]  # (T, m, n_y, n_y) @ (n_y, n_a) -> (T, m, n_y, n_a)
-        lam, U = np.linalg.eigh(S)  # ascending: lam[..., 0] is the zero eigenvalue
-        R = lam[..., 1:, None] * np.swapaxes(U, -1, -2)[..., 1:, :]  # (T, m, n_y - 1, n_y)
-        return R @ params["W_ya"]  # (T, m, n_y - 1, n_y) @ (n_y, n_a) -> (T, m, n_y - 1, n_a)
+        return GradientFlow(
+            k=np.arange(1, T + 1),
+            grad_norm=grad_norm,
+            grad_norm_clipped=grad_norm * factor,
+            total_norm=total,
+            clip_factor=factor,
+            sigma_max=s,
+            spectral_radius=spectral_radius(params["W_aa"]),
+            gamma=g,
+            regime=regime(s, g),
+            bound=grad_norm[-1] * bound(s, g, T),
+            sigma_k=sigma_k + 1,
+            sigma=sigma_vals,
+            ratio=float(ratio),
+            first_nonfinite=first_bad,
+            nonfinite=None if first_bad is None else "NaN" if np.isnan(grad_norm).any() else "inf",
+            saturation=dg.mean(axis=1) / g,
+            loss=loss,
+        )

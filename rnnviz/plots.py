@@ -15,8 +15,6 @@ import plotly.colors
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .diagnostics import regime
-
 # Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
 COLORS = {
     "black": "#000000",
@@ -210,13 +208,13 @@ def draw_gradient_norms(fig, result, *, clip_threshold=None, title=None):
     Only what changed is assigned (numpy arrays, a few strings), so inside
     `with fig.batch_update():` a FigureWidget sends one small message.
     """
-    k = np.asarray(result["k"], dtype=np.float64)  # float64 arrays travel as binary
+    k = np.asarray(result.k, dtype=np.float64)  # float64 arrays travel as binary
     T = len(k)
-    grad = np.asarray(result["grad_norm"], dtype=np.float64)
-    clipped = np.asarray(result["grad_norm_clipped"], dtype=np.float64)
+    grad = np.asarray(result.grad_norm, dtype=np.float64)
+    clipped = np.asarray(result.grad_norm_clipped, dtype=np.float64)
     with np.errstate(invalid="ignore", over="ignore"):
-        sigma = np.asarray(result["sigma"], dtype=np.float64) * grad[-1]
-    curves = [_positive(grad), _positive(result["bound"]), _positive(sigma)]
+        sigma = np.asarray(result.sigma, dtype=np.float64) * grad[-1]
+    curves = [_positive(grad), _positive(result.bound), _positive(sigma)]
     clipping = clip_threshold is not None
     if clipping:
         curves.append(_positive(clipped))
@@ -228,11 +226,11 @@ def draw_gradient_norms(fig, result, *, clip_threshold=None, title=None):
     edge = ~np.isfinite(shown) | (shown == 0)
     edge_y = np.where(np.isfinite(shown), bottom, top)[edge]
     edge_text = np.where(np.isnan(shown), "NaN", np.where(np.isinf(shown), "inf (overflow)", "0"))
-    factor = float(result["clip_factor"])
+    factor = float(result.clip_factor)
     d = fig.data
     _set_xy(d[0], k, curves[0])
     _set_xy(d[1], k, curves[1])
-    _set_xy(d[2], np.asarray(result["sigma_k"], dtype=np.float64), curves[2])
+    _set_xy(d[2], np.asarray(result.sigma_k, dtype=np.float64), curves[2])
     _put(d[3], visible=clipping)
     _put(d[4], visible=clipping)
     _put(d[5], visible=bool(edge.any()))
@@ -245,7 +243,7 @@ def draw_gradient_norms(fig, result, *, clip_threshold=None, title=None):
             d[3],
             name=f"after clipping: the whole gradient × {fmt(factor)}<br>(same shape, shifted down)"
             if factor < 1
-            else f"after clipping: unchanged (||g|| = {fmt(result['total_norm'])} ≤ c)",
+            else f"after clipping: unchanged (||g|| = {fmt(result.total_norm)} ≤ c)",
         )
         _put(d[4], x=np.array([0.5, T + 0.5]), y=np.array([clip_threshold, clip_threshold]))
         _put(d[4], name=f"clip threshold c = {fmt(clip_threshold)} on ||g||, the whole gradient")
@@ -259,7 +257,7 @@ def draw_gradient_norms(fig, result, *, clip_threshold=None, title=None):
     else:  # nothing finite to show: a fixed range with the markers along its top edge
         _put(layout.yaxis, autorange=False, range=(-1.3, 1.1))
     _put(layout.annotations[0], text="<br>".join(html(line) for line in status_lines(result)))
-    bad = result["first_nonfinite"]
+    bad = result.first_nonfinite
     _put(layout.shapes[0], visible=bad is not None)
     _put(layout.annotations[1], visible=bad is not None)
     if bad is not None:
@@ -311,43 +309,38 @@ def _set_xy(trace, x, y):
 
 def default_title(result):
     """The regime in words, for a figure title."""
-    r = result["sigma_max"] * result["gamma"]
-    return f"Gradient through time: σ_max·γ = {fmt(r, 3)}, predicted {predicted(result)}"
-
-
-def predicted(result):
-    """'vanishing', 'exploding' or 'neither', rounding sigma_max * gamma = 1 to 'neither'."""
-    return regime(result["sigma_max"], result["gamma"], tol=1e-6)
+    r = result.sigma_max * result.gamma
+    return f"Gradient through time: σ_max·γ = {fmt(r, 3)}, predicted {result.regime}"
 
 
 def overflow_text(result):
     """'overflow (inf) from step k' or 'NaN from step k'; says so when the forward pass broke."""
-    bad = result["first_nonfinite"]
+    bad = result.first_nonfinite
     if bad is None:
         return ""
-    what = "overflow (inf)" if result["nonfinite"] == "inf" else "NaN"
+    what = "overflow (inf)" if result.nonfinite == "inf" else "NaN"
     text = f"{what} from step {bad} back to step 1"
-    if not np.isfinite(result["loss"]):
-        text += "<br>(the forward pass itself overflowed: the loss is " + fmt(result["loss"]) + ")"
+    if not np.isfinite(result.loss):
+        text += "<br>(the forward pass itself overflowed: the loss is " + fmt(result.loss) + ")"
     return text
 
 
 def status_lines(result):
     """The few numbers printed inside the gradient-norm figure."""
     lines = [
-        f"σ_max·γ = {fmt(result['sigma_max'], 3)} × {fmt(result['gamma'])} = "
-        f"{fmt(result['sigma_max'] * result['gamma'], 3)}: {predicted(result)} predicted",
-        f"||dL/da<1>|| / ||dL/da<T>|| = {fmt(result['ratio'])}",
+        f"σ_max·γ = {fmt(result.sigma_max, 3)} × {fmt(result.gamma)} = "
+        f"{fmt(result.sigma_max * result.gamma, 3)}: {result.regime} predicted",
+        f"||dL/da<1>|| / ||dL/da<T>|| = {fmt(result.ratio)}",
     ]
-    if result["first_nonfinite"] is not None:
+    if result.first_nonfinite is not None:
         lines.append(overflow_text(result).split("<br>")[0])
     return lines
 
 
 def readouts(result, *, clip_threshold=None):
     """The explorer's readouts as {name: text}: the numbers, the prediction and what happened."""
-    s, g = result["sigma_max"], result["gamma"]
-    kind = predicted(result)
+    s, g = result.sigma_max, result.gamma
+    kind = result.regime
     explain = {
         "vanishing": "σ_max·γ < 1 is sufficient: the gradient must shrink at least as fast "
         "as the bound",
@@ -355,7 +348,7 @@ def readouts(result, *, clip_threshold=None):
         "units may still make it vanish",
         "neither": "σ_max·γ = 1: the bound neither grows nor shrinks",
     }[kind]
-    ratio = result["ratio"]
+    ratio = result.ratio
     observed = (
         "not a number"
         if not np.isfinite(ratio)
@@ -367,23 +360,23 @@ def readouts(result, *, clip_threshold=None):
     )
     if clip_threshold is None:
         clip = "off"
-    elif not np.isfinite(result["total_norm"]):
-        clip = f"c = {fmt(clip_threshold)}, but ||g|| = {fmt(result['total_norm'])}: cannot rescale"
-    elif result["clip_factor"] < 1:
+    elif not np.isfinite(result.total_norm):
+        clip = f"c = {fmt(clip_threshold)}, but ||g|| = {fmt(result.total_norm)}: cannot rescale"
+    elif result.clip_factor < 1:
         clip = (
-            f"||g|| = {fmt(result['total_norm'])} > c = {fmt(clip_threshold)}: the whole "
-            f"gradient × {fmt(result['clip_factor'])}"
+            f"||g|| = {fmt(result.total_norm)} > c = {fmt(clip_threshold)}: the whole "
+            f"gradient × {fmt(result.clip_factor)}"
         )
     else:
-        clip = f"||g|| = {fmt(result['total_norm'])} ≤ c = {fmt(clip_threshold)}: unchanged"
+        clip = f"||g|| = {fmt(result.total_norm)} ≤ c = {fmt(clip_threshold)}: unchanged"
     return {
         "σ_max(W_aa)·γ": f"{fmt(s, 3)} × {fmt(g)} = {fmt(s * g, 3)}",
-        "spectral radius ρ(W_aa)": fmt(result["spectral_radius"], 3),
+        "spectral radius ρ(W_aa)": fmt(result.spectral_radius, 3),
         "predicted": f"{kind}: {explain}",
         "ratio ||dL/da<1>|| / ||dL/da<T>||": f"{fmt(ratio)} ({observed})",
         "overflow": overflow_text(result).replace("<br>", " ") or "none: every number is finite",
         "clipping": clip,
-        "loss at step T": fmt(result["loss"], 3),
+        "loss at step T": fmt(result.loss, 3),
     }
 
 
@@ -399,9 +392,9 @@ def chain_data(result, *, clip_threshold=None):
     factor, so it leaves these heights alone; `text` gives the values themselves (after
     clipping when clip_threshold is set). `state` is "ok", "inf", "NaN" or "zero" per step.
     """
-    norms = np.asarray(result["grad_norm"], dtype=np.float64)
+    norms = np.asarray(result.grad_norm, dtype=np.float64)
     shown = np.asarray(
-        result["grad_norm_clipped" if clip_threshold is not None else "grad_norm"], np.float64
+        result.grad_norm_clipped if clip_threshold is not None else result.grad_norm, np.float64
     )
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         rel = norms / norms[-1]
@@ -424,7 +417,7 @@ def chain_data(result, *, clip_threshold=None):
         f"{at_step(what, 1)} = {text[0]},  {at_step(what, 'T')} = {text[-1]}:  "
         f"the gradient changed {relative[0]}× on its way back"
     )
-    if result["first_nonfinite"] is not None:
+    if result.first_nonfinite is not None:
         summary = overflow_text(result).replace("<br>", " ")
     elif norms[-1] == 0:
         summary = f"{at_step(what, 'T')} is exactly 0: the output is saturated, nothing flows back"

@@ -23,7 +23,8 @@ from ._checks import check_choice, check_float, check_int
 from .activations import ACTIVATIONS
 from .cells import DTYPES, init_params
 from .clipping import clip_by_global_norm, clip_by_value
-from .diagnostics import connectivity, explore
+from .diagnostics import explore
+from .influence import connectivity
 from .output import predict
 from .plots import (
     chain_data,
@@ -85,10 +86,7 @@ def gradient_flow(
     params = init_params(N_X, n_a, N_Y, weight_scale=weight_scale, seed=seed, dtype=dtype)
     x = sequence(T, seed=seed).astype(dtype)
     y = surprising_label(params, x, activation=activation)
-    return explore(
-        params, x, y, activation=activation, max_norm=clip_threshold, sigma_points=20,
-        with_connectivity=False,
-    )  # fmt: skip
+    return explore(params, x, y, activation=activation, max_norm=clip_threshold, sigma_points=20)
 
 
 def clipping_geometry(g, clip_threshold):

@@ -14,6 +14,7 @@ from hypothesis.extra import numpy as hnp
 
 import rnnviz as rv
 import rnnviz.diagnostics as diag
+import rnnviz.influence as rc
 from rnnviz.clipping import clip_by_global_norm
 
 ACTIVATIONS = ["tanh", "sigmoid", "relu", "linear"]
@@ -260,7 +261,7 @@ def small_case(n_y=3, *, T=6, seed=0, batch=()):
 @pytest.mark.parametrize("activation", ACTIVATIONS)
 def test_connectivity_matches_finite_differences(activation):
     params, x, a0 = small_case(seed=3)
-    C = diag.connectivity(params, x, a0, activation=activation)
+    C = rv.connectivity(params, x, a0, activation=activation)
     expected = connectivity_by_finite_differences(params, x, a0, activation)
     assert C.shape == (6, 6)
     np.testing.assert_allclose(C, expected, rtol=1e-6, atol=1e-10)
@@ -270,7 +271,7 @@ def test_connectivity_matches_finite_differences(activation):
 
 def test_connectivity_with_one_class_is_zero():
     params, x, a0 = small_case(n_y=1)  # softmax of a single logit is always 1
-    np.testing.assert_array_equal(diag.connectivity(params, x, a0), 0.0)
+    np.testing.assert_array_equal(rv.connectivity(params, x, a0), 0.0)
 
 
 @pytest.mark.parametrize("activation", ACTIVATIONS)
@@ -278,9 +279,9 @@ def test_connectivity_with_one_class_is_zero():
 def test_connectivity_fast_path_agrees_with_the_generic_one(activation, n_y):
     params, x, a0 = small_case(n_y, T=7, seed=n_y)
     a, cache = rv.rnn_forward(params, x, a0, activation=activation)
-    rows = diag._output_rows(a[:, None], params)
-    generic = diag._generic_connectivity(rows, params, x, a0, cache)[..., 0]
-    fast = diag.connectivity(params, x, a0, activation=activation)
+    rows = rc.output_rows(a[:, None], params)
+    generic = rc._generic_connectivity(rows, params, x, a0, cache)[..., 0]
+    fast = rv.connectivity(params, x, a0, activation=activation)
     np.testing.assert_allclose(fast, generic, rtol=1e-12, atol=1e-15)
 
 
@@ -288,15 +289,15 @@ def test_connectivity_in_float32_agrees_with_float64():
     params, x, a0 = small_case(batch=(2,), seed=6)
     single = {k: v.astype(np.float32) for k, v in params.items()}
     with no_warnings():
-        C32 = diag.connectivity(single, x, a0)
-    np.testing.assert_allclose(C32, diag.connectivity(params, x, a0), rtol=1e-4, atol=1e-8)
+        C32 = rv.connectivity(single, x, a0)
+    np.testing.assert_allclose(C32, rv.connectivity(params, x, a0), rtol=1e-4, atol=1e-8)
 
 
 def test_connectivity_of_a_batch_is_the_mean_of_the_sequences():
     params, x, a0 = small_case(batch=(3,), seed=5)
-    maps = [diag.connectivity(params, x[:, i], a0[i], activation="sigmoid") for i in range(3)]
+    maps = [rv.connectivity(params, x[:, i], a0[i], activation="sigmoid") for i in range(3)]
     np.testing.assert_allclose(
-        diag.connectivity(params, x, a0, activation="sigmoid"), np.mean(maps, axis=0), rtol=1e-13
+        rv.connectivity(params, x, a0, activation="sigmoid"), np.mean(maps, axis=0), rtol=1e-13
     )
     assert not np.allclose(maps[0], maps[1])  # the average is of different maps
 
@@ -317,28 +318,25 @@ def test_explore_agrees_with_loss_and_grads(activation):
     params, x = explore_case(activation)
     result = diag.explore(params, x, 2, activation=activation)
     loss, grads = rv.loss_and_grads(params, x, last_step_labels(25, 2), activation=activation)
-    assert result["loss"] == pytest.approx(loss, rel=1e-12)
-    np.testing.assert_allclose(result["grad_norm"], np.linalg.norm(grads["a"], axis=1), rtol=1e-12)
+    assert result.loss == pytest.approx(loss, rel=1e-12)
+    np.testing.assert_allclose(result.grad_norm, np.linalg.norm(grads["a"], axis=1), rtol=1e-12)
     param_grads = np.concatenate([grads[k].ravel() for k in ("W_aa", "W_ax", "b_a", "W_ya", "b_y")])
-    assert result["total_norm"] == pytest.approx(np.linalg.norm(param_grads), rel=1e-12)
-    np.testing.assert_array_equal(result["k"], np.arange(1, 26))
-    assert result["ratio"] == pytest.approx(result["grad_norm"][0] / result["grad_norm"][-1])
+    assert result.total_norm == pytest.approx(np.linalg.norm(param_grads), rel=1e-12)
+    np.testing.assert_array_equal(result.k, np.arange(1, 26))
+    assert result.ratio == pytest.approx(result.grad_norm[0] / result.grad_norm[-1])
     np.testing.assert_allclose(
-        result["connectivity"], diag.connectivity(params, x, activation=activation), rtol=1e-12
-    )
-    np.testing.assert_allclose(
-        result["grad_norm"],
+        result.grad_norm,
         diag.gradient_norms(params, x, last_step_labels(25, 2), activation=activation),
         rtol=1e-12,
     )
     np.testing.assert_allclose(
-        result["sigma"],
-        diag.jacobian_norms(params, x, activation=activation, at=result["sigma_k"] - 1),
+        result.sigma,
+        diag.jacobian_norms(params, x, activation=activation, at=result.sigma_k - 1),
         rtol=1e-12,
     )
-    assert result["sigma_max"] == pytest.approx(1.3, rel=1e-12)
-    assert result["gamma"] == GAMMA[activation]
-    assert result["first_nonfinite"] is None and result["nonfinite"] is None
+    assert result.sigma_max == pytest.approx(1.3, rel=1e-12)
+    assert result.gamma == GAMMA[activation]
+    assert result.first_nonfinite is None and result.nonfinite is None
 
 
 def test_gradient_norms_with_a_loss_at_every_step():
@@ -362,11 +360,11 @@ def test_explore_gradient_stays_under_the_bound(activation, weight_scale):
     params, x = explore_case(activation, weight_scale, T=40)
     result = diag.explore(params, x, 0, activation=activation)
     # ||dL/da<k>|| <= ||dL/da<T>|| (sigma_max gamma)^(T-k)
-    expected_bound = result["grad_norm"][-1] * (weight_scale * GAMMA[activation]) ** np.arange(
+    expected_bound = result.grad_norm[-1] * (weight_scale * GAMMA[activation]) ** np.arange(
         39, -1, -1.0
     )
-    np.testing.assert_allclose(result["bound"], expected_bound, rtol=1e-12)
-    assert (result["grad_norm"] <= result["bound"] * (1 + 1e-10)).all()
+    np.testing.assert_allclose(result.bound, expected_bound, rtol=1e-12)
+    assert (result.grad_norm <= result.bound * (1 + 1e-10)).all()
 
 
 @pytest.mark.parametrize("s", [0.9, 1.0, 1.1])
@@ -374,8 +372,8 @@ def test_explore_linear_orthogonal_meets_the_bound_exactly(s):
     # dL/da<k> = (W_aa^T)^(T-k) dL/da<T> and W_aa = s Q: the norm is exactly s^(T-k) ||dL/da<T>||
     params, x = linear_rnn(s), np.random.default_rng(3).standard_normal((30, 2))
     result = diag.explore(params, x, 1, activation="linear")
-    np.testing.assert_allclose(result["grad_norm"], result["bound"], rtol=1e-11)
-    assert result["ratio"] == pytest.approx(s**29, rel=1e-11)
+    np.testing.assert_allclose(result.grad_norm, result.bound, rtol=1e-11)
+    assert result.ratio == pytest.approx(s**29, rel=1e-11)
 
 
 @pytest.mark.parametrize(
@@ -392,36 +390,36 @@ def test_explore_linear_orthogonal_meets_the_bound_exactly(s):
 def test_explore_regime_flips_at_sigma_max_gamma_one(activation, weight_scale, regime):
     params, x = explore_case(activation, weight_scale, T=60)
     result = diag.explore(params, x, 0, activation=activation)
-    assert result["regime"] == regime
+    assert result.regime == regime
     if activation == "linear":  # and the gradient does what the regime says: s^(T-1)
-        assert result["ratio"] == pytest.approx(weight_scale**59, rel=1e-10)
+        assert result.ratio == pytest.approx(weight_scale**59, rel=1e-10)
 
 
 def test_explore_clip_factor():
     params, x = explore_case(weight_scale=1.5)
     free = diag.explore(params, x, 1)
-    total = free["total_norm"]
-    assert free["clip_factor"] == 1.0
-    np.testing.assert_array_equal(free["grad_norm_clipped"], free["grad_norm"])
+    total = free.total_norm
+    assert free.clip_factor == 1.0
+    np.testing.assert_array_equal(free.grad_norm_clipped, free.grad_norm)
     loose = diag.explore(params, x, 1, max_norm=2 * total)
-    assert loose["clip_factor"] == 1.0
-    np.testing.assert_array_equal(loose["grad_norm_clipped"], loose["grad_norm"])
+    assert loose.clip_factor == 1.0
+    np.testing.assert_array_equal(loose.grad_norm_clipped, loose.grad_norm)
     tight = diag.explore(params, x, 1, max_norm=total / 4)
-    assert tight["clip_factor"] == pytest.approx(0.25, rel=1e-12)
-    np.testing.assert_allclose(tight["grad_norm_clipped"], free["grad_norm"] / 4, rtol=1e-12)
+    assert tight.clip_factor == pytest.approx(0.25, rel=1e-12)
+    np.testing.assert_allclose(tight.grad_norm_clipped, free.grad_norm / 4, rtol=1e-12)
     # the same factor that clip_by_global_norm applies to the parameter gradients
     _, grads = rv.loss_and_grads(params, x, last_step_labels(25, 1))
     grads.pop("a")
     clipped, norm_before = clip_by_global_norm(grads, total / 4)
     assert norm_before == pytest.approx(total, rel=1e-12)
-    np.testing.assert_allclose(clipped["W_aa"], grads["W_aa"] * tight["clip_factor"], rtol=1e-12)
+    np.testing.assert_allclose(clipped["W_aa"], grads["W_aa"] * tight.clip_factor, rtol=1e-12)
 
 
 @pytest.mark.parametrize("sigma_points", [None, 1, 7, 20, 1000])
 def test_explore_sigma_points(sigma_points):
     params, x = explore_case(T=60)
     result = diag.explore(params, x, 1, sigma_points=sigma_points)
-    k = result["sigma_k"]
+    k = result.sigma_k
     assert k[0] == 1 and k[-1] == 60 and (np.diff(k) > 0).all()
     expected = 60 if sigma_points in (None, 1000) else sigma_points
     assert expected <= len(k) <= expected + 2
@@ -434,13 +432,13 @@ def test_explore_large_logits_give_a_finite_loss():
         result = diag.explore(params, x, 1, activation="linear")
     loss, _ = rv.loss_and_grads(params, x, last_step_labels(50, 1), activation="linear")
     assert np.isfinite(loss) and loss > 1e100
-    assert result["loss"] == pytest.approx(loss, rel=1e-12)
+    assert result.loss == pytest.approx(loss, rel=1e-12)
 
 
 def test_explore_saturation():
     params, x = explore_case("linear")
-    np.testing.assert_array_equal(diag.explore(params, x, 0, activation="linear")["saturation"], 1)
-    saturated = diag.explore(params, 1000 * x, 0, activation="tanh")["saturation"]
+    np.testing.assert_array_equal(diag.explore(params, x, 0, activation="linear").saturation, 1)
+    saturated = diag.explore(params, 1000 * x, 0, activation="tanh").saturation
     assert ((saturated >= 0) & (saturated <= 1)).all() and saturated.mean() < 0.05
 
 
@@ -458,16 +456,16 @@ def test_explore_reports_overflow_in_float32_first():
             params, _ = explore_case("linear", 100.0, T=T, dtype=dtype)
             results[dtype] = diag.explore(params, x, y, activation="linear", max_norm=1.0)
     exact = results["float64"]
-    assert exact["first_nonfinite"] is None and exact["nonfinite"] is None
-    assert np.isfinite(exact["grad_norm"]).all() and exact["grad_norm"][0] > 1e100
+    assert exact.first_nonfinite is None and exact.nonfinite is None
+    assert np.isfinite(exact.grad_norm).all() and exact.grad_norm[0] > 1e100
     r = results["float32"]
-    k_exact = np.nonzero(exact["grad_norm"] > np.finfo(np.float32).max)[0].max() + 1
-    assert k_exact - 2 <= r["first_nonfinite"] <= k_exact + 1
-    finite = np.isfinite(r["grad_norm"])
-    assert not finite[r["first_nonfinite"] - 1] and finite[r["first_nonfinite"] :].all()
-    assert r["nonfinite"] == ("NaN" if np.isnan(r["grad_norm"]).any() else "inf")
-    assert r["nonfinite"] == "NaN"  # inf - inf appears a step after the first inf
-    assert not np.isfinite(r["total_norm"]) and r["clip_factor"] == 1.0
+    k_exact = np.nonzero(exact.grad_norm > np.finfo(np.float32).max)[0].max() + 1
+    assert k_exact - 2 <= r.first_nonfinite <= k_exact + 1
+    finite = np.isfinite(r.grad_norm)
+    assert not finite[r.first_nonfinite - 1] and finite[r.first_nonfinite :].all()
+    assert r.nonfinite == ("NaN" if np.isnan(r.grad_norm).any() else "inf")
+    assert r.nonfinite == "NaN"  # inf - inf appears a step after the first inf
+    assert not np.isfinite(r.total_norm) and r.clip_factor == 1.0
 
 
 def test_explore_reports_nan_inputs():
@@ -475,8 +473,8 @@ def test_explore_reports_nan_inputs():
     x[10, 1] = np.nan
     with no_warnings():
         result = diag.explore(params, x, 0)
-    assert result["first_nonfinite"] == 25 and result["nonfinite"] == "NaN"
-    assert np.isnan(result["sigma"][:-1]).all()
+    assert result.first_nonfinite == 25 and result.nonfinite == "NaN"
+    assert np.isnan(result.sigma[:-1]).all()
 
 
 # ---------------------------------------------------------------- bad input
@@ -531,7 +529,7 @@ BAD_CALLS = [
         ValueError,
         "loss_at == 'first', must be one of 'last', 'every'",
     ),
-    (diag.connectivity, (PARAMS, np.zeros((0, 2))), {}, ValueError, "x has shape (0, 2): it is"),
+    (rv.connectivity, (PARAMS, np.zeros((0, 2))), {}, ValueError, "x has shape (0, 2): it is"),
     (diag.saturation, (PARAMS, X), {"activation": "swish"}, ValueError, "activation == 'swish'"),
 ]
 

@@ -7,7 +7,7 @@ import pytest
 import rnnviz as rv
 from rnnviz import backward, forward, init_params, loss_and_grads, predict
 from rnnviz._shapes import PARAM_SHAPES
-from rnnviz.diagnostics import connectivity, gradient_norms
+from rnnviz.diagnostics import gradient_norms
 from rnnviz.gated import (
     gru_backward,
     gru_forward,
@@ -15,6 +15,7 @@ from rnnviz.gated import (
     lstm_backward,
     lstm_forward,
 )
+from rnnviz.influence import connectivity
 
 N_X, N_A, N_Y = 2, 3, 3
 CELLS = {"gru": (gru_forward, gru_backward), "lstm": (lstm_forward, lstm_backward)}

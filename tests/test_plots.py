@@ -2,11 +2,13 @@
 
 import inspect
 import json
+from dataclasses import replace
 
 import numpy as np
 import plotly.graph_objects as go
 import pytest
 
+import rnnviz as rv
 from rnnviz import plots
 from rnnviz.plots import (
     COLORS,
@@ -23,28 +25,29 @@ from rnnviz.widgets import clipping_geometry, gradient_flow
 
 
 def fake_result(grad_norm, *, factor=1.0, total=2.0, loss=0.7, sigma=0.9, gamma=1.0):
-    """A hand-made result dict with the keys of diagnostics.explore: nothing is computed."""
+    """A hand-made `GradientFlow`, as `diagnostics.explore` returns: nothing is computed."""
     g = np.asarray(grad_norm, dtype=float)
     T = len(g)
     bad = ~np.isfinite(g)
-    return {
-        "k": np.arange(1, T + 1),
-        "grad_norm": g,
-        "grad_norm_clipped": g * factor,
-        "total_norm": total,
-        "clip_factor": factor,
-        "sigma_max": sigma,
-        "spectral_radius": sigma,
-        "gamma": gamma,
-        "regime": "vanishing" if sigma * gamma < 1 else "exploding",
-        "bound": g[-1] * (sigma * gamma) ** np.arange(T - 1, -1, -1.0),
-        "sigma_k": np.arange(1, T + 1),
-        "sigma": np.ones(T),
-        "ratio": float(g[0] / g[-1]),
-        "first_nonfinite": int(np.nonzero(bad)[0].max()) + 1 if bad.any() else None,
-        "nonfinite": None if not bad.any() else ("NaN" if np.isnan(g).any() else "inf"),
-        "loss": loss,
-    }
+    return rv.GradientFlow(
+        k=np.arange(1, T + 1),
+        grad_norm=g,
+        grad_norm_clipped=g * factor,
+        total_norm=total,
+        clip_factor=factor,
+        sigma_max=sigma,
+        spectral_radius=sigma,
+        gamma=gamma,
+        regime=rv.regime(sigma, gamma),
+        bound=g[-1] * (sigma * gamma) ** np.arange(T - 1, -1, -1.0),
+        sigma_k=np.arange(1, T + 1),
+        sigma=np.ones(T),
+        ratio=float(g[0] / g[-1]),
+        first_nonfinite=int(np.nonzero(bad)[0].max()) + 1 if bad.any() else None,
+        nonfinite=None if not bad.any() else ("NaN" if np.isnan(g).any() else "inf"),
+        saturation=np.ones(T),
+        loss=loss,
+    )
 
 
 def all_font_sizes(fig):
@@ -105,7 +108,7 @@ def test_plot_functions_compute_nothing_and_never_show():
     source = inspect.getsource(plots)
     assert ".show(" not in source
     imports = [line for line in source.splitlines() if line.startswith("from .")]
-    assert imports == ["from .diagnostics import regime"], imports
+    assert imports == [], imports
 
 
 def test_colours_come_from_colour_blind_safe_palettes():
@@ -121,7 +124,7 @@ def test_colours_come_from_colour_blind_safe_palettes():
 def test_gradient_norms_plot_shows_the_result():
     r = fake_result([1e-6, 1e-4, 1e-2, 1.0])
     fig = plot_gradient_norms(r)
-    np.testing.assert_array_equal(fig.data[0].y, r["grad_norm"])
+    np.testing.assert_array_equal(fig.data[0].y, r.grad_norm)
     np.testing.assert_allclose(fig.data[1].y, [1e-6 * 0 + 0.9**3, 0.81, 0.9, 1.0])
     assert fig.layout.yaxis.type == "log"
     assert "log scale" in fig.layout.yaxis.title.text
@@ -133,7 +136,7 @@ def test_gradient_norms_plot_shows_the_result():
 def test_clipping_is_drawn_and_explained():
     r = fake_result([1e-3, 1e-2, 1e-1, 1.0], factor=0.25, total=4.0)
     fig = plot_gradient_norms(r, clip_threshold=1.0)
-    np.testing.assert_allclose(fig.data[3].y, r["grad_norm"] * 0.25)
+    np.testing.assert_allclose(fig.data[3].y, r.grad_norm * 0.25)
     assert list(fig.data[4].y) == [1.0, 1.0]
     assert "× 0.25" in fig.data[3].name and "same shape, shifted down" in fig.data[3].name
     assert "shape stays the same" in fig.data[3].hovertemplate
@@ -154,7 +157,7 @@ def test_overflow_is_shown_where_the_numbers_are(grad_norm, expected):
     r = fake_result(grad_norm, loss=loss)
     fig = plot_gradient_norms(r)
     assert fig.layout.annotations[1].visible and expected in fig.layout.annotations[1].text
-    assert fig.layout.shapes[0].visible and fig.layout.shapes[0].x1 == r["first_nonfinite"] + 0.5
+    assert fig.layout.shapes[0].visible and fig.layout.shapes[0].x1 == r.first_nonfinite + 0.5
     assert expected.split(" back")[0] in fig.layout.annotations[0].text
     bad = ~np.isfinite(grad_norm)
     np.testing.assert_array_equal(fig.data[5].x, np.arange(1, 5)[bad])
@@ -164,7 +167,7 @@ def test_overflow_is_shown_where_the_numbers_are(grad_norm, expected):
         assert "forward pass itself overflowed" in fig.layout.annotations[1].text
     c = chain_data(r)
     json.dumps(c, allow_nan=False)
-    assert [s for s, b in zip(c["state"], bad, strict=True) if b] == [r["nonfinite"]] * bad.sum()
+    assert [s for s, b in zip(c["state"], bad, strict=True) if b] == [r.nonfinite] * bad.sum()
 
 
 def test_exact_zeros_are_marked_at_the_bottom():
@@ -181,11 +184,11 @@ def test_chain_data_is_relative_to_step_T_and_json_safe():
     c = chain_data(r)
     json.dumps(c, allow_nan=False)
     lo, hi = plots.CHAIN_LOG_RANGE
-    expected = np.clip((np.log10(np.array(r["grad_norm"]) / 4.0) - lo) / (hi - lo), 0, 1)
+    expected = np.clip((np.log10(np.array(r.grad_norm) / 4.0) - lo) / (hi - lo), 0, 1)
     np.testing.assert_allclose(c["height"], expected, atol=1e-4)
     assert c["relative"][-1] == "1" and c["text"][-1] == "4"
     assert len(set(c["color"])) == 5
-    clipped = chain_data({**r, "grad_norm_clipped": r["grad_norm"] / 4}, clip_threshold=1.0)
+    clipped = chain_data(replace(r, grad_norm_clipped=r.grad_norm / 4), clip_threshold=1.0)
     assert clipped["height"] == c["height"] and clipped["text"][-1] == "1"
     assert "after clipping" in clipped["quantity"]
 

@@ -91,8 +91,8 @@ def test_defaults_show_vanishing_at_a_glance():
         "seed": 0,
         "dtype": "float64",
     }
-    assert e.result["regime"] == "vanishing"
-    assert 1e-13 < e.result["ratio"] < 1e-12, "the teaching guide (move 1) says about 5e-13"
+    assert e.result.regime == "vanishing"
+    assert 1e-13 < e.result.ratio < 1e-12, "the teaching guide (move 1) says about 5e-13"
     assert "vanishing" in e.readout.value and "vanished" in e.readout.value
     assert "vanishing predicted" in e.figure.layout.annotations[0].text
     assert e.chain.chain["T"] == 50
@@ -139,31 +139,31 @@ def test_every_extreme_setting_redraws_truthfully(
     fig = explorer.figure
     assert not nan_equal(fig.data[0].y, before), "the plot did not change"
     assert nan_equal(fig.data[0].x, np.arange(1, T + 1)[: len(fig.data[0].y)])
-    assert nan_equal(fig.data[0].y, on_log_axis(expected["grad_norm"]))
-    assert nan_equal(fig.data[1].y, on_log_axis(expected["bound"]))
+    assert nan_equal(fig.data[0].y, on_log_axis(expected.grad_norm))
+    assert nan_equal(fig.data[1].y, on_log_axis(expected.bound))
     assert fig.data[3].visible is (clip_threshold is not None)
     assert fig.data[4].visible is (clip_threshold is not None)
     if clip_threshold is not None:
-        assert nan_equal(fig.data[3].y, on_log_axis(expected["grad_norm_clipped"]))
+        assert nan_equal(fig.data[3].y, on_log_axis(expected.grad_norm_clipped))
         assert list(fig.data[4].y) == [clip_threshold, clip_threshold]
     assert tuple(fig.layout.xaxis.range) == (0.5, T + 0.5)
     assert f"T = {T}" in fig.layout.title.text and activation in fig.layout.title.text
 
-    bad = expected["first_nonfinite"]
+    bad = expected.first_nonfinite
     assert fig.layout.shapes[0].visible is (bad is not None)
     assert fig.layout.annotations[1].visible is (bad is not None)
     chain = explorer.chain.chain
     assert chain["T"] == T and len(chain["height"]) == T
     assert all(0.0 <= h <= 1.0 for h in chain["height"])
     if bad is not None:
-        what = "overflow (inf)" if expected["nonfinite"] == "inf" else "NaN"
+        what = "overflow (inf)" if expected.nonfinite == "inf" else "NaN"
         assert f"{what} from step {bad}" in fig.layout.annotations[1].text
         assert f"{what} from step {bad}" in explorer.readout.value
         assert f"{what} from step {bad}" in chain["summary"]
         assert fig.data[5].visible and len(fig.data[5].x) >= 1, "the broken steps are marked"
     else:
         assert "none: every number is finite" in explorer.readout.value
-    assert fmt(expected["ratio"]) in explorer.readout.value
+    assert fmt(expected.ratio) in explorer.readout.value
     assert_json_compliant(sent)
 
 
@@ -174,14 +174,14 @@ def test_float32_overflow_is_shown_not_raised(weight_scale):
     """The setting notebook 03 section 1 and the teaching guide (move 5) name."""
     e = GradientFlowExplorer(T=200, weight_scale=weight_scale, activation="linear", dtype="float32")
     r = e.result
-    assert r["nonfinite"] == "NaN" and r["first_nonfinite"] == 200
+    assert r.nonfinite == "NaN" and r.first_nonfinite == 200
     text = e.figure.layout.annotations[1].text
     assert "NaN from step 200 back to step 1" in text and "forward pass itself overflowed" in text
     assert set(e.chain.chain["state"]) == {"NaN"}
     assert e.figure.data[5].visible and len(e.figure.data[5].x) == 200
     # the same setting in float64 stays finite: float32 overflows sooner
     set_controls(e, dtype="float64")
-    assert e.result["first_nonfinite"] is None
+    assert e.result.first_nonfinite is None
     assert e.figure.layout.annotations[1].visible is False
 
 
@@ -192,21 +192,21 @@ def test_regime_flips_at_one_for_a_linear_network(T):
     for scale, regime in ((0.99, "vanishing"), (1.0, "neither"), (1.01, "exploding")):
         set_controls(e, weight_scale=scale)
         r = e.result
-        assert r["regime"] == regime
+        assert r.regime == regime
         assert f"{regime}:" in e.readout.value
-        np.testing.assert_allclose(r["ratio"], scale ** (T - 1), rtol=1e-9)
-        np.testing.assert_allclose(r["grad_norm"], r["bound"], rtol=1e-9)
-        assert fmt(r["ratio"]) in e.readout.value
-    assert (e.result["ratio"] > 1) == (T > 1)
+        np.testing.assert_allclose(r.ratio, scale ** (T - 1), rtol=1e-9)
+        np.testing.assert_allclose(r.grad_norm, r.bound, rtol=1e-9)
+        assert fmt(r.ratio) in e.readout.value
+    assert (e.result.ratio > 1) == (T > 1)
 
 
 def test_ratio_readout_is_the_computed_ratio(explorer):
     set_controls(explorer, T=80, weight_scale=1.2, activation="tanh", dtype="float64", seed=3)
     r = explorer.result
-    ratio = r["grad_norm"][0] / r["grad_norm"][-1]
-    assert r["ratio"] == pytest.approx(ratio)
+    ratio = r.grad_norm[0] / r.grad_norm[-1]
+    assert r.ratio == pytest.approx(ratio)
     assert f"{fmt(ratio)} (" in explorer.readout.value
-    assert r["sigma_max"] == pytest.approx(1.2)
+    assert r.sigma_max == pytest.approx(1.2)
     assert "exploding: σ_max·γ &gt; 1 is necessary, not sufficient" in explorer.readout.value
 
 
@@ -215,7 +215,7 @@ def test_clipping_shifts_the_curve_down_without_changing_its_shape():
     unclipped = np.array(e.figure.data[0].y)
     set_controls(e, clip_threshold=0.01)
     clipped = np.array(e.figure.data[3].y)
-    factor = e.result["clip_factor"]
+    factor = e.result.clip_factor
     assert 0 < factor < 1
     np.testing.assert_allclose(clipped / unclipped, factor, rtol=1e-12)
     assert "same shape, shifted down" in e.figure.data[3].name
@@ -287,7 +287,7 @@ def test_custom_ranges_and_initial_values():
     assert (c["T"].min, c["T"].max, c["T"].value) == (10, 150, 120)
     assert (c["weight_scale"].min, c["weight_scale"].max) == (0.5, 2.0)
     assert c["clip_threshold"].value == 0.5 and e.settings["clip_threshold"] == 0.5
-    assert e.result["sigma_max"] == pytest.approx(1.5)
+    assert e.result.sigma_max == pytest.approx(1.5)
     assert e.chain.speed == 60
 
 
@@ -336,7 +336,7 @@ def test_gradient_flow_is_explore_on_the_seeded_sequence():
     y = surprising_label(params, x, activation="relu")
     assert y == np.argmin(predict(params, x, activation="relu")[-1])
     ref = explore(params, x, y, activation="relu", sigma_points=20)
-    np.testing.assert_array_equal(r["grad_norm"], ref["grad_norm"])
+    np.testing.assert_array_equal(r.grad_norm, ref.grad_norm)
 
 
 @pytest.mark.parametrize("activation", ["tanh", "relu", "linear"])
@@ -344,7 +344,7 @@ def test_the_error_at_step_T_never_vanishes_by_saturation(activation):
     """A confidently predicted label would send (almost) nothing back: the label is the other."""
     for scale in (0.5, 1.3, 2.0):
         r = gradient_flow(T=60, weight_scale=scale, activation=activation, dtype="float32")
-        assert r["grad_norm"][-1] > 0.01 or not np.isfinite(r["loss"])
+        assert r.grad_norm[-1] > 0.01 or not np.isfinite(r.loss)
 
 
 # --- the siblings ----------------------------------------------------------------------------

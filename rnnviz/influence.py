@@ -1,0 +1,94 @@
+"""Connectivity maps: the lecture's "local influences", measured.
+
+    C[t, k] = ||d y_hat<t> / d x<k>||   (Frobenius norm), 0 for k > t
+
+The lecture's "local influences": in a basic RNN, y_hat<t> is mainly influenced by the inputs
+close to step t, because d y_hat<t> / d x<k> carries the product of the Jacobians
+diag(g'(z<j>)) W_aa for j = k+1..t, the same product that makes the gradient vanish.
+"""
+
+import numpy as np
+
+from .cells import backward, cell_of, forward
+from .output import softmax
+
+
+def connectivity(params, x, a0=None, *, activation="tanh"):
+    """C[t, k] = ||d y_hat<t> / d x<k>|| (Frobenius) for k <= t, 0 above the diagonal.
+
+    Rows are the output step t, columns the input step k (0-based). For a batch x (T, m, n_x) the
+    map is averaged over the m sequences. Works for every cell: the T * n_y rows of the output
+    Jacobians d y_hat<t>_i / d a<t> are sent backward together as one batch.
+    """
+    a, cache = forward(params, x, a0, activation=activation)
+    a3 = a if cache["batched"] else a[:, None]
+    with np.errstate(over="ignore", invalid="ignore"):
+        rows = output_rows(a3, params)  # d y_hat<t>_i / d a<t>, (T, m, n_y, n_a)
+        if cell_of(params).name == "rnn":
+            dg = cache["activation"].dg(cache["z"], cache["a"])  # (T, m, n_a)
+            maps = [
+                _rnn_connectivity(rows[:, i], dg[:, i], params["W_aa"], params["W_ax"])
+                for i in range(rows.shape[1])
+            ]
+            return np.mean(maps, axis=0)
+        return _generic_connectivity(rows, params, x, a0, cache).mean(axis=-1)
+
+
+def _rnn_connectivity(rows, dg, W_aa, W_ax):
+    """C[t, k] for the basic RNN and one sequence, backpropagating all T * r output rows at once.
+
+    With E<t,k> = d y_hat<t> / d a<k> (E<t,t> = rows<t>) and V<k> = diag(g'(z<k>)) [W_aa, W_ax],
+    one product per step k gives both the rows to carry on and the ones to measure:
+
+        E<t,k> V<k> = [E<t,k-1>, d y_hat<t> / d x<k>]      for every t >= k.
+
+    rows : (T, r, n_a);  dg : (T, n_a);  W_aa : (n_a, n_a);  W_ax : (n_a, n_x).
+    """
+    T, r, n_a = rows.shape
+    W = np.concatenate([W_aa, W_ax], axis=1, dtype=np.float64)  # (n_a, n_a + n_x)
+    V = np.asarray(dg, dtype=np.float64)[:, :, None] * W  # (T, n_a, n_a + n_x)
+    # Two buffers of rows [E<t,k>, d y_hat<t> / d x<k+1>]: step k reads the rows t >= k of one
+    # and writes the other. Row block t starts as rows<t>, and nothing writes it before step t.
+    buffers = [np.zeros((T * r, W.shape[1])) for _ in range(2)]
+    for buffer in buffers:
+        buffer[:, :n_a] = rows.reshape(T * r, n_a)
+    sq = np.zeros((T, T * r))  # sq[k, (t, j)] = ||row j of d y_hat<t> / d x<k>||^2
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(T - 1, -1, -1):
+            E, out = buffers[k % 2][k * r :, :n_a], buffers[1 - k % 2][k * r :]
+            G = np.dot(E, V[k], out=out)  # (rows, n_a) @ (n_a, n_a + n_x) -> (rows, n_a + n_x)
+            np.einsum("ij,ij->i", G[:, n_a:], G[:, n_a:], out=sq[k, k * r :])
+        return np.sqrt(sq.reshape(T, T, r).sum(axis=-1)).T  # (T_t, T_k)
+
+
+def _generic_connectivity(rows, params, x, a0, cache):
+    """C[t, k, m] for any cell, by one batched backward pass of all T * n_y output rows."""
+    T, m, n_y, n_a = rows.shape
+    x3 = cache["x"]
+    xb = np.broadcast_to(x3[:, :, None], (T, m, T * n_y, x3.shape[-1])).reshape(T, -1, x3.shape[-1])
+    a0b = None if a0 is None else np.repeat(np.asarray(a0).reshape(m, -1), T * n_y, axis=0)
+    _, big = forward(params, xb, a0b, activation=cache.get("activation", "tanh"))
+    da = np.zeros((T, m, T, n_y, n_a))
+    da[np.arange(T), :, np.arange(T)] = rows
+    dx = backward(da.reshape(T, m * T * n_y, n_a), big)["x"]  # (T_k, m*T_t*n_y, n_x)
+    dx = dx.reshape(T, m, T, n_y, -1)
+    return np.sqrt((dx * dx).sum(axis=(-2, -1))).transpose(2, 0, 1)  # (T_t, T_k, m)
+
+
+def output_rows(a3, params):
+    """Rows R<t> with ||R<t> V|| = ||(d y_hat<t> / d a<t>) V|| for any V, one fewer than n_y.
+
+    d y_hat<t> / d a<t> = S<t> W_ya with S = diag(y_hat) - y_hat y_hat^T, symmetric with S 1 = 0.
+    Writing S = U diag(lam) U^T and dropping the zero eigenvalue leaves n_y - 1 rows
+    lam_i u_i^T W_ya that give the same Frobenius norms with less work.
+    a3 : (T, m, n_a) -> (T, m, max(n_y - 1, 1), n_a)
+    """
+    n_y = params["W_ya"].shape[0]
+    with np.errstate(over="ignore", invalid="ignore"):
+        y_hat = softmax(a3 @ params["W_ya"].T + params["b_y"])  # (T, m, n_a) @ (n_a, n_y)
+        S = y_hat[..., :, None] * (np.eye(n_y) - y_hat[..., None, :])  # (T, m, n_y, n_y)
+        if n_y == 1 or not np.isfinite(S).all():
+            return S @ params["W_ya"]  # (T, m, n_y, n_y) @ (n_y, n_a) -> (T, m, n_y, n_a)
+        lam, U = np.linalg.eigh(S)  # ascending: lam[..., 0] is the zero eigenvalue
+        R = lam[..., 1:, None] * np.swapaxes(U, -1, -2)[..., 1:, :]  # (T, m, n_y - 1, n_y)
+        return R @ params["W_ya"]  # (T, m, n_y - 1, n_y) @ (n_y, n_a) -> (T, m, n_y - 1, n_a)
