@@ -14,11 +14,14 @@ W_ya (n_y, n_a), b_y (n_y,)                         g    the activation ("tanh",
 
 A weight's shape is (to, from). Arrays of a single sequence have shape (T, ...); a batch of m
 sequences adds an axis: (T, m, ...).
+
+The engine (everything above) imports with numpy alone. The views load when first used:
+`rv.GradientFlowExplorer`, `rv.plot_gradient_norms`, `rv.figures`, `rv.widgets`, ...
 """
 
-from threadpoolctl import threadpool_limits
+import importlib
 
-from . import training
+from . import experiments, training
 from .activations import ACTIVATIONS, get_activation, sigmoid
 from .cells import backward, forward, init_params
 from .clipping import clip_by_array_norm, clip_by_global_norm, clip_by_value, global_norm
@@ -46,80 +49,106 @@ from .exercises import (
 from .gated import gru_backward, gru_forward, init_lstm, lstm_backward, lstm_forward
 from .influence import connectivity
 from .output import loss_and_grads, predict, softmax
-from .plots import (
-    plot_chain,
-    plot_clipping_geometry,
-    plot_connectivity,
-    plot_gradient_norms,
-    plot_success_rates,
-    plot_training,
-)
-from .quiz import Quiz
 from .rnn import random_orthogonal, rnn_backward, rnn_forward
 from .tasks import AGREEMENT_CLASSES, AGREEMENT_VOCAB, adding, agreement, sentences
 from .training import accuracy, train
-from .widgets import ClippingGeometry, ConnectivityHeatmap, GradientFlowExplorer
+from .views import clipping_geometry, connectivity_map, gradient_flow
+
+# name -> the module that defines it, imported on first use (PEP 562): plotly and ipywidgets
+# cost more to import than the whole engine.
+_LAZY = {
+    "figures": "rnnviz.figures",
+    "widgets": "rnnviz.widgets",
+    "lessons": "rnnviz.lessons",
+    "plot_chain": "rnnviz.figures",
+    "plot_clipping_geometry": "rnnviz.figures",
+    "plot_connectivity": "rnnviz.figures",
+    "plot_gradient_norms": "rnnviz.figures",
+    "plot_success_rates": "rnnviz.figures",
+    "plot_training": "rnnviz.figures",
+    "ClippingGeometry": "rnnviz.widgets",
+    "ConnectivityHeatmap": "rnnviz.widgets",
+    "GradientFlowExplorer": "rnnviz.widgets",
+    "Quiz": "rnnviz.widgets",
+}
+
+
+def __getattr__(name):
+    if name not in _LAZY:
+        raise AttributeError(f"module 'rnnviz' has no attribute {name!r}")
+    module = importlib.import_module(_LAZY[name])
+    value = module if module.__name__ == f"rnnviz.{name}" else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
+    "ACTIVATIONS",
+    "AGREEMENT_CLASSES",
+    "AGREEMENT_VOCAB",
     "ClippingGeometry",
     "ConnectivityHeatmap",
+    "GradientFlow",
     "GradientFlowExplorer",
+    "Quiz",
+    "accuracy",
+    "adding",
+    "agreement",
+    "backward",
+    "bound",
+    "check_answer",
+    "check_backward_step",
+    "check_clip",
+    "check_gru_step",
+    "check_nonnormal",
+    "clip_by_array_norm",
+    "clip_by_global_norm",
+    "clip_by_value",
+    "clipping_geometry",
+    "connectivity",
+    "connectivity_map",
+    "experiments",
+    "explore",
+    "figures",
+    "finite_difference_check",
+    "forward",
+    "get_activation",
+    "global_norm",
+    "gradient_flow",
+    "gradient_norms",
+    "gru_backward",
+    "gru_forward",
+    "init_lstm",
+    "init_params",
+    "jacobian_norms",
+    "jacobian_products",
+    "lessons",
+    "loss_and_grads",
+    "lstm_backward",
+    "lstm_forward",
     "plot_chain",
     "plot_clipping_geometry",
     "plot_connectivity",
     "plot_gradient_norms",
     "plot_success_rates",
     "plot_training",
-    "ACTIVATIONS",
-    "AGREEMENT_CLASSES",
-    "AGREEMENT_VOCAB",
-    "Quiz",
-    "accuracy",
-    "check_answer",
-    "check_backward_step",
-    "check_clip",
-    "check_gru_step",
-    "check_nonnormal",
-    "finite_difference_check",
-    "show_solution",
-    "adding",
-    "agreement",
-    "sentences",
-    "train",
-    "training",
-    "backward",
-    "bound",
-    "clip_by_array_norm",
-    "clip_by_global_norm",
-    "clip_by_value",
-    "connectivity",
-    "GradientFlow",
-    "explore",
-    "global_norm",
-    "gru_backward",
-    "gru_forward",
-    "init_lstm",
-    "lstm_backward",
-    "lstm_forward",
-    "gradient_norms",
-    "jacobian_norms",
-    "jacobian_products",
-    "regime",
-    "saturation",
-    "sigma_max",
-    "spectral_radius",
-    "forward",
-    "get_activation",
-    "init_params",
-    "loss_and_grads",
     "predict",
     "random_orthogonal",
+    "regime",
     "rnn_backward",
     "rnn_forward",
+    "saturation",
+    "sentences",
+    "show_solution",
+    "sigma_max",
     "sigmoid",
     "softmax",
+    "spectral_radius",
+    "train",
+    "training",
+    "widgets",
 ]
-
-# Every matrix here is small (tens of rows), where BLAS threads only add overhead; on a busy
-# machine they make each product several times slower (measured: 7 vs 60 ms per training step).
-threadpool_limits(1, user_api="blas")

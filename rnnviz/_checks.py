@@ -50,3 +50,30 @@ def check_choice(name, value, choices):
     if value not in choices:
         raise ValueError(f"{name} == {value!r}, must be one of {', '.join(map(repr, choices))}")
     return value
+
+
+def check_range(name, value, lo, hi):
+    """Return `value` if lo <= value <= hi, else ValueError naming `name`."""
+    if not lo <= value <= hi:
+        raise ValueError(f"{name} == {value!r}, must be in {lo}..{hi}")
+    return value
+
+
+def check_int_pair(name, value, minimum):
+    """(lo, hi) integers with minimum <= lo < hi, or ValueError naming `name`."""
+    if not isinstance(value, tuple | list) or len(value) != 2:
+        raise ValueError(f"{name} == {value!r}, must be a pair (lo, hi)")
+    lo, hi = (check_int(name, v, minimum=minimum) for v in value)
+    if lo >= hi:
+        raise ValueError(f"{name} == {value!r}, lo must be < hi")
+    return lo, hi
+
+
+def check_float_pair(name, value):
+    """(lo, hi) finite floats with lo < hi, or ValueError naming `name`."""
+    if not isinstance(value, tuple | list) or len(value) != 2:
+        raise ValueError(f"{name} == {value!r}, must be a pair (lo, hi)")
+    lo, hi = (check_float(name, v) for v in value)
+    if lo >= hi:
+        raise ValueError(f"{name} == {value!r}, lo must be < hi")
+    return lo, hi

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._blas import one_blas_thread
 from ._checks import check_choice, check_float, check_int
 from ._shapes import PARAM_SHAPES
 from .activations import get_activation
@@ -70,6 +71,7 @@ def regime(sigma, gamma, *, tol=1e-6):
     return "vanishing" if r < 1 - tol else "exploding" if r > 1 + tol else "neither"
 
 
+@one_blas_thread
 def gradient_norms(params, x, y, a0=None, *, activation="tanh", loss_at="last"):
     """||dL/da<k>|| for k = 1..T: the size of the gradient that reaches each step.
 
@@ -97,6 +99,7 @@ def step_norms(da):
     return row_norms(np.reshape(da, (len(da), -1)))
 
 
+@one_blas_thread
 def jacobian_products(params, x, a0=None, *, activation="tanh"):
     """dA<T>/dA<k> for k = 1..T as an array of shape (T, n_a, n_a), for one sequence x (T, n_x).
 
@@ -113,6 +116,7 @@ def jacobian_products(params, x, a0=None, *, activation="tanh"):
     return J
 
 
+@one_blas_thread
 def jacobian_norms(params, x, a0=None, *, activation="tanh", at=None):
     """sigma_max(dA<T>/dA<k>) for k = 1..T (or for the 0-based indices `at`), by exact SVD.
 
@@ -206,6 +210,7 @@ class GradientFlow:
     loss: float  # the loss at step T
 
 
+@one_blas_thread
 def explore(params, x, y, a0=None, *, activation="tanh", max_norm=None, sigma_points=None):
     """Everything the gradient-flow explorer shows for one setting, from one forward pass.
 

@@ -161,7 +161,7 @@ def _linear_ratio(scale, T):
 
 # id -> (expected value, relative tolerance, whole number?, hint). The tolerance of 1 % accepts
 # answers copied from a printout with three significant digits.
-QUESTIONS = {
+ANSWERS = {
     "vanishing_factor": (
         lambda: _linear_ratio(0.9, 50),
         0.01,
@@ -199,10 +199,10 @@ QUESTIONS = {
 
 
 def check_answer(question, answer):
-    """Check a numeric answer to one of `QUESTIONS` (relative tolerance per question)."""
-    if question not in QUESTIONS:
-        raise ValueError(f"question == {question!r}, must be one of {', '.join(QUESTIONS)}")
-    expected_fn, rtol, whole, hint = QUESTIONS[question]
+    """Check a numeric answer to one of `ANSWERS` (relative tolerance per question)."""
+    if question not in ANSWERS:
+        raise ValueError(f"question == {question!r}, must be one of {', '.join(ANSWERS)}")
+    expected_fn, rtol, whole, hint = ANSWERS[question]
     if answer is None or answer is ...:
         return Feedback(False, "Replace the `...` by your answer (a number).")
     try:
@@ -405,10 +405,10 @@ SOLUTIONS = {
 
 def show_solution(name):
     """Print the reference solution of exercise `name` (for instructors and after trying)."""
-    if name in QUESTIONS:
-        print(f"{name}: {QUESTIONS[name][0]():.6g}\n{QUESTIONS[name][-1]}")
+    if name in ANSWERS:
+        print(f"{name}: {ANSWERS[name][0]():.6g}\n{ANSWERS[name][-1]}")
         return
     if name not in SOLUTIONS:
-        choices = ", ".join([*SOLUTIONS, *QUESTIONS])
+        choices = ", ".join([*SOLUTIONS, *ANSWERS])
         raise ValueError(f"name == {name!r}, must be one of {choices}")
     print(textwrap.dedent(inspect.getsource(SOLUTIONS[name])))

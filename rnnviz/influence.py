@@ -9,10 +9,12 @@ diag(g'(z<j>)) W_aa for j = k+1..t, the same product that makes the gradient van
 
 import numpy as np
 
+from ._blas import one_blas_thread
 from .cells import backward, cell_of, forward
 from .output import softmax
 
 
+@one_blas_thread
 def connectivity(params, x, a0=None, *, activation="tanh"):
     """C[t, k] = ||d y_hat<t> / d x<k>|| (Frobenius) for k <= t, 0 above the diagonal.
 

@@ -11,8 +11,8 @@ says so ("diverged at step 37: gradient norm inf"): NaN is a result to show, not
 """
 
 import numpy as np
-from tqdm.auto import tqdm
 
+from ._blas import one_blas_thread
 from ._checks import check_choice, check_float, check_int
 from .clipping import clip_by_array_norm, clip_by_global_norm, clip_by_value, global_norm
 from .diagnostics import step_norms
@@ -63,6 +63,7 @@ def accuracy(params, x, y, a0=None, *, activation="tanh"):
     return float((y_hat.argmax(axis=-1)[scored] == y[scored]).mean())
 
 
+@one_blas_thread
 def train(
     params,
     x,
@@ -126,6 +127,8 @@ def train(
         "message": "",
     }
     state = {}
+    from tqdm.auto import tqdm  # here: tqdm.auto loads IPython, which an import need not
+
     bar = tqdm(range(steps), desc="training", disable=not progress, leave=False)
     for step in bar:
         batch = rng.integers(0, x.shape[1], batch_size)

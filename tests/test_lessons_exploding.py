@@ -3,7 +3,7 @@ import plotly.graph_objects as go
 import pytest
 
 import rnnviz as rv
-from rnnviz import lessons_exploding as le
+from rnnviz.lessons import exploding as le
 
 
 def test_first_nonfinite_step():
@@ -231,11 +231,6 @@ def test_plot_runs_without_ranges_keeps_the_data_and_enlarges_clip_markers():
     assert list(markers.x) == [0, 1] and markers.marker.size >= 10
     assert markers.marker.symbol.endswith("-open")
     assert "Gradient norm before clipping" in [a.text for a in fig.layout.annotations]
-
-
-def test_log_ticks():
-    assert le._log_ticks(0.3, 100) == [0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0]
-    assert le._log_ticks(1e-5, 20) == [1e-5, 1e-4, 1e-3, 0.01, 0.1, 1.0, 10.0]
 
 
 def test_nudge_changes_every_weight_by_about_the_given_size():

@@ -3,7 +3,12 @@ import plotly.graph_objects as go
 import pytest
 
 import rnnviz as rv
-from rnnviz import lessons_gated as lg
+from rnnviz.lessons import gated as lg
+
+
+def init_cell(cell, seed=0, **options):
+    """Parameters as the harness makes them, in float64 and the library's biases by default."""
+    return rv.experiments.initial_params(cell, seed, **options)
 
 
 def _sentences(T=12, m=5, seed=0):
@@ -14,25 +19,25 @@ def _sentences(T=12, m=5, seed=0):
 # --- parameters and gates --------------------------------------------------------------------
 
 
-def test_init_cell_sets_the_gate_biases():
-    gru = lg.init_cell("gru", update_bias=-3.0, seed=1)
-    lstm = lg.init_cell("lstm", forget_bias=2.5, seed=1)
-    rnn = lg.init_cell("rnn", seed=1)
+def test_initial_params_set_the_gate_biases():
+    gru = init_cell("gru", update_bias=-3.0, seed=1)
+    lstm = init_cell("lstm", forget_bias=2.5, seed=1)
+    rnn = init_cell("rnn", seed=1)
     assert np.all(gru["b_u"] == -3.0) and np.all(gru["b_r"] == 0.0)
     assert np.all(lstm["b_f"] == 2.5) and np.all(lstm["b_u"] == 0.0)
     np.testing.assert_allclose(rnn["W_aa"].T @ rnn["W_aa"], np.eye(16), atol=1e-12)
-    assert lg.init_cell("lstm", dtype="float32")["W_c"].dtype == np.float32
+    assert init_cell("lstm", dtype="float32")["W_c"].dtype == np.float32
 
 
-def test_init_cell_rejects_an_unknown_cell():
+def test_initial_params_reject_an_unknown_cell():
     with pytest.raises(ValueError, match="cell == 'rnn2'"):
-        lg.init_cell("rnn2")
+        init_cell("rnn2")
 
 
 def test_keep_factors_are_the_gates_of_the_first_step():
     x, _ = _sentences()
     for cell, gate in (("gru", "u"), ("lstm", "f")):
-        params = lg.init_cell(cell, update_bias=-1.0, forget_bias=1.5, seed=2)
+        params = init_cell(cell, update_bias=-1.0, forget_bias=1.5, seed=2)
         keep = lg.keep_factors(params, x)
         assert keep.shape == (12, 5, 16)
         W, b = params[f"W_{gate}"], params[f"b_{gate}"]
@@ -44,14 +49,14 @@ def test_keep_factors_are_the_gates_of_the_first_step():
 
 def test_keep_factors_follow_the_bias():
     x, _ = _sentences()
-    keeping = lg.keep_factors(lg.init_cell("gru", update_bias=-6.0), x)
-    updating = lg.keep_factors(lg.init_cell("gru", update_bias=6.0), x)
+    keeping = lg.keep_factors(init_cell("gru", update_bias=-6.0), x)
+    updating = lg.keep_factors(init_cell("gru", update_bias=6.0), x)
     assert keeping.min() > 0.95 and updating.max() < 0.05
 
 
 def test_keep_factors_reject_the_basic_rnn():
     with pytest.raises(ValueError, match="no gate"):
-        lg.keep_factors(lg.init_cell("rnn"), _sentences()[0])
+        lg.keep_factors(init_cell("rnn"), _sentences()[0])
 
 
 # --- the gradient through time ---------------------------------------------------------------
@@ -61,7 +66,7 @@ def test_keep_factors_reject_the_basic_rnn():
 @pytest.mark.parametrize("batched", [True, False])
 def test_path_gradient_norms_match_gradient_norms(cell, batched):
     x, numbers = _sentences(seed=3)
-    params = lg.init_cell(cell, seed=4, update_bias=-1.0, forget_bias=2.0)
+    params = init_cell(cell, seed=4, update_bias=-1.0, forget_bias=2.0)
     if not batched:
         x, numbers = x[:, 0], int(numbers[0])
     y = np.full(x.shape[:-1], -1)
@@ -76,7 +81,7 @@ def test_lstm_cell_gradient_matches_finite_differences():
     # run the rest of the sentence from there
     x, numbers = _sentences(T=7, m=1, seed=5)
     x, label = x[:, 0], int(numbers[0])
-    params = lg.init_cell("lstm", seed=6, forget_bias=1.0)
+    params = init_cell("lstm", seed=6, forget_bias=1.0)
     _, cache = rv.lstm_forward(params, x)
     c, gamma_o = cache["c"][:, 0], cache["gates"][2][:, 0]
 
@@ -101,7 +106,7 @@ def test_lstm_cell_gradient_matches_finite_differences():
 
 def test_path_gradient_norms_reject_bad_labels():
     x, numbers = _sentences()
-    params = lg.init_cell("gru")
+    params = init_cell("gru")
     with pytest.raises(ValueError, match="5 integer label"):
         lg.path_gradient_norms(params, x, numbers[:3])
     with pytest.raises(ValueError, match=r"labels must be in 0\.\.1"):
@@ -193,38 +198,10 @@ def test_cell_explorer_checks_its_arguments():
         lg.CellExplorer(forget_bias=9.0)
 
 
-# --- training ---------------------------------------------------------------------------------
+# --- training: the shared harness with the lesson's set-up ------------------------------
+
 
 QUICK = {"steps": 3, "n_train": 40, "n_test": 30, "batch_size": 8}
-
-
-@pytest.mark.parametrize("cell", lg.CELLS)
-def test_train_agreement_is_deterministic(cell):
-    p1, acc1, h1 = lg.train_agreement(cell, 2, 0, **QUICK)
-    p2, acc2, _ = lg.train_agreement(cell, 2, 0, **QUICK)
-    assert acc1 == acc2 and 0.0 <= acc1 <= 1.0
-    assert all(np.array_equal(p1[k], p2[k]) for k in p1)
-    assert p1["W_ya"].dtype == np.float32 and len(h1["loss"]) == 3
-    assert rv.cells.cell_of(p1).name == cell
-
-
-def test_train_agreement_uses_the_setup_and_its_options():
-    p, _, _ = lg.train_agreement("gru", 2, 1, **QUICK, n_a=4, dtype="float64", update_bias=-2.0)
-    assert p["W_u"].shape == (4, 4 + lg.N_X) and p["W_u"].dtype == np.float64
-    assert abs(p["b_u"].mean() + 2.0) < 0.2  # three small steps away from the initial bias
-    _, _, h = lg.train_agreement("rnn", 2, 1, **QUICK, optimizer="sgd", momentum=0.9)
-    assert len(h["loss"]) == 3
-    with pytest.raises(ValueError, match="unknown options"):
-        lg.train_agreement("rnn", 2, 0, learning_rat=0.1)
-
-
-def test_initial_params_are_where_training_starts():
-    p = lg.initial_params("lstm", 3)
-    assert p["W_c"].dtype == np.float32 and np.all(p["b_f"] == lg.SETUP["forget_bias"])
-    trained, _, _ = lg.train_agreement("lstm", 2, 3, **QUICK)
-    step = np.abs(trained["W_c"] - p["W_c"]).max()
-    assert 0 < step <= 3 * lg.SETUP["learning_rate"] * 1.01  # 3 Adam steps from there
-    assert lg.initial_params("gru", 0, n_a=5)["W_u"].shape == (5, 5 + lg.N_X)
 
 
 def test_sweep_tables():
@@ -261,7 +238,7 @@ def test_plot_connectivity_maps_shares_one_colour_scale():
 def test_answer_changes_of_a_network_without_memory():
     # W_aa = 0: a<T> depends on x<T> alone, so only a change of the last word can change the verb
     x, _ = rv.agreement(60, 8, attractors=0.3, seed=2)
-    params = lg.init_cell("rnn", seed=0)
+    params = init_cell("rnn", seed=0)
     params["W_aa"][:] = 0.0
     params["W_ax"] *= 5.0
     changes = lg.answer_changes(params, x)
@@ -273,7 +250,7 @@ def test_answer_changes_of_a_network_without_memory():
 def test_answer_changes_flip_the_subject():
     # a network that reads only the subject: the verb changes whenever the subject flips
     x, _ = rv.agreement(40, 3, seed=3)
-    params = lg.init_cell("rnn", n_a=2, seed=0)
+    params = init_cell("rnn", n_a=2, seed=0)
     params["W_aa"][:] = np.eye(2)
     params["W_ax"][:] = 0.0
     plural = [rv.AGREEMENT_VOCAB.index(w) for w in ("cats", "dogs", "birds")]
@@ -289,7 +266,7 @@ def test_answer_changes_flip_the_subject():
 
 def test_answer_changes_checks_its_input():
     with pytest.raises(ValueError, match="agreement sentences"):
-        lg.answer_changes(lg.init_cell("rnn"), np.zeros((5, 2, 3)))
+        lg.answer_changes(init_cell("rnn"), np.zeros((5, 2, 3)))
 
 
 def test_plot_answer_changes_styles_by_cell():

@@ -3,7 +3,7 @@ import plotly.graph_objects as go
 import pytest
 
 import rnnviz as rv
-from rnnviz import lessons_vanishing as lv
+from rnnviz.lessons import vanishing as lv
 
 
 def _sequence(T, n_x=3, seed=0):
@@ -74,29 +74,12 @@ def test_nearest_noun_accuracy():
     assert lv.nearest_noun_accuracy(x, y) == 1.0
 
 
-def test_train_agreement_learns_a_short_gap_and_is_deterministic():
-    options = dict(steps=150, n_train=300, n_test=300)
-    params, acc, history = lv.train_agreement(2, 0, **options)
-    again = lv.train_agreement(2, 0, **options)
-    assert acc > 0.95 and again[1] == acc
-    assert all(np.array_equal(params[k], again[0][k]) for k in params)
-    assert history["diverged_at"] is None and len(history["loss"]) == 150
-    _, other, _ = lv.train_agreement(2, 1, optimizer="adam", **options)
-    assert other > 0.95
-
-
-def test_train_agreement_checks_its_arguments():
-    with pytest.raises(ValueError, match="optimizer == 'rmsprop'"):
-        lv.train_agreement(2, 0, optimizer="rmsprop")
-    with pytest.raises(ValueError, match="gap == -1"):
-        lv.train_agreement(-1, 0)
-
-
 def test_train_runs_accuracies_and_flags():
     runs = lv.train_runs([1, 2], [0, 1], steps=20, n_train=50, n_test=50)
     assert list(runs) == [1, 2] and all(len(v) == 2 for v in runs.values())
     params, acc = runs[2][1]
-    assert acc == lv.train_agreement(2, 1, steps=20, n_train=50, n_test=50)[1]
+    setup = lv.SETUP | lv.OPTIMIZER_SETTINGS["sgd"] | dict(steps=20, n_train=50, n_test=50)
+    assert acc == rv.experiments.train_agreement(2, 1, **setup)[1]
     assert params["W_aa"].shape == (16, 16)
     table = lv.run_accuracies(runs)
     assert table[2][1] == acc and all(0 <= a <= 1 for v in table.values() for a in v)
@@ -173,3 +156,8 @@ def test_state_influence_checks_its_arguments():
         lv.state_influence(params, x, 6)
     with pytest.raises(ValueError, match="one sequence"):
         lv.state_influence(params, np.zeros((5, 2, 3)), 2)
+
+
+def test_train_runs_checks_the_optimizer():
+    with pytest.raises(ValueError, match="optimizer == 'rmsprop'"):
+        lv.train_runs([2], [0], optimizer="rmsprop")

@@ -1,16 +1,16 @@
 import pytest
 
 import rnnviz as rv
-from rnnviz import quiz
+from rnnviz.widgets import quiz
 
 
 def test_the_right_answer_is_not_always_in_the_same_place():
-    positions = [[c for _, c, _ in options].index(True) for _, options in quiz.QUESTIONS.values()]
+    positions = [[c for _, c, _ in options].index(True) for _, options in quiz.QUIZ.values()]
     assert 0 in positions and 1 in positions
 
 
 def test_every_question_has_exactly_one_right_answer_with_an_explanation():
-    for name, (_text, options) in quiz.QUESTIONS.items():
+    for name, (_text, options) in quiz.QUIZ.items():
         assert sum(correct for _, correct, _ in options) == 1, name
         assert all(len(why) > 20 for _, _, why in options)
 

@@ -11,19 +11,22 @@ import pytest
 from comm import DummyComm
 
 from rnnviz import init_params, predict
+from rnnviz._format import fmt
 from rnnviz.diagnostics import explore
-from rnnviz.plots import CHAIN_LOG_RANGE, fmt
-from rnnviz.widgets import (
-    ClippingGeometry,
-    ConnectivityHeatmap,
-    FigureWidget,
-    GradientChain,
-    GradientFlowExplorer,
+from rnnviz.views import (
+    CHAIN_LOG_RANGE,
     clipping_geometry,
     gradient_flow,
     sequence,
     surprising_label,
 )
+from rnnviz.widgets import (
+    ClippingGeometry,
+    ConnectivityHeatmap,
+    GradientChain,
+    GradientFlowExplorer,
+)
+from rnnviz.widgets.panel import FigureWidget
 
 GRID = list(
     itertools.product(
@@ -352,14 +355,14 @@ def test_the_error_at_step_T_never_vanishes_by_saturation(activation):
 
 def test_clipping_geometry_by_value_turns_by_norm_only_shrinks():
     g = clipping_geometry((3.0, 0.6), 1.0)
-    np.testing.assert_allclose(g["by_value"], [1.0, 0.6])
-    np.testing.assert_allclose(g["by_norm"], np.array([3.0, 0.6]) / np.hypot(3.0, 0.6))
-    assert g["turn_by_norm"] == pytest.approx(0.0, abs=1e-9)
-    assert g["turn_by_value"] == pytest.approx(np.degrees(np.arctan2(0.6, 1) - np.arctan2(0.6, 3)))
-    assert g["norm_by_norm"] == pytest.approx(1.0)
+    np.testing.assert_allclose(g.by_value, [1.0, 0.6])
+    np.testing.assert_allclose(g.by_norm, np.array([3.0, 0.6]) / np.hypot(3.0, 0.6))
+    assert g.turn_by_norm == pytest.approx(0.0, abs=1e-9)
+    assert g.turn_by_value == pytest.approx(np.degrees(np.arctan2(0.6, 1) - np.arctan2(0.6, 3)))
+    assert g.norm_by_norm == pytest.approx(1.0)
     untouched = clipping_geometry((0.5, -0.2), 1.0)
-    np.testing.assert_allclose(untouched["by_value"], [0.5, -0.2])
-    np.testing.assert_allclose(untouched["by_norm"], [0.5, -0.2])
+    np.testing.assert_allclose(untouched.by_value, [0.5, -0.2])
+    np.testing.assert_allclose(untouched.by_norm, [0.5, -0.2])
     with pytest.raises(ValueError, match="clip_threshold"):
         clipping_geometry((1.0, 1.0), 0.0)
     with pytest.raises(ValueError, match="g =="):
@@ -377,11 +380,11 @@ def test_clipping_geometry_widget(sent):
                     w.controls["clip_threshold"].value = c
                     r = w.result
                     by_value = {t.meta: t for t in w.figure.data}["by_value"]
-                    np.testing.assert_allclose([by_value.x[1], by_value.y[1]], r["by_value"])
-                    assert f"turned by {r['turn_by_value']:.1f}°" in w.readout.value
+                    np.testing.assert_allclose([by_value.x[1], by_value.y[1]], r.by_value)
+                    assert f"turned by {r.turn_by_value:.1f}°" in w.readout.value
                     assert w.figure.layout.shapes[0].x1 == c
     assert [str(m.message) for m in caught] == []
-    assert w.result["turn_by_norm"] == pytest.approx(0.0, abs=1e-9)
+    assert w.result.turn_by_norm == pytest.approx(0.0, abs=1e-9)
     with pytest.raises(ValueError, match="g == 5"):
         ClippingGeometry(g=(5.0, 0.0))
     with pytest.raises(ValueError, match="clip_threshold"):

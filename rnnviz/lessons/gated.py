@@ -1,14 +1,14 @@
 """Computations, figures and a widget for the lesson on gated units: RNN, GRU and LSTM side by side.
 
-- `init_cell`: parameters of a basic RNN, a GRU or an LSTM, with the gate biases that decide how
-  much a gated cell keeps at the start (GRU: b_u, LSTM: b_f).
+- `initial_params`: parameters of a basic RNN, a GRU or an LSTM, with the gate biases that decide
+  how much a gated cell keeps at the start (GRU: b_u, LSTM: b_f), as `experiments` makes them.
 - `keep_factors`: the factor by which one step of the direct path c<t-1> -> c<t> multiplies the
   gradient, (1 - Gamma_u) for the GRU and Gamma_f for the LSTM, averaged over units and inputs.
 - `path_gradient_norms`: ||dL/da<k>|| and, for the LSTM, ||dL/dc<k>||, loss at the last step.
 - `cell_gradients`, `plot_cell_gradients`, `draw_cell_gradients`, `CellExplorer`: the three
   cells' gradients on one log axis, for agreement sentences of length T.
-- `initial_params`, `train_agreement`, `sweep`, `run_accuracies`, `success_table`: the
-  agreement task trained over several seeds and gaps, for each cell.
+- `sweep`, `run_accuracies`, `success_table`: the agreement task trained over several seeds and
+  gaps, for each cell (`experiments`, with this lesson's SETUP).
 - `plot_connectivity_maps`: connectivity maps of several networks side by side, one colour scale.
 - `answer_changes`, `plot_answer_changes`: change one word of each sentence; how often does the
   trained network's verb change? An intervention, where connectivity is a derivative.
@@ -18,62 +18,26 @@ import ipywidgets as widgets
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
-from tqdm.auto import tqdm
 
-from ._checks import check_choice, check_float, check_int
-from .cells import backward, cell_of, forward, init_params
-from .diagnostics import step_norms
-from .output import predict, softmax
-from .plots import COLORS, SMALL, _layout, fmt, html, log_ticks, power_of_ten
-from .tasks import AGREEMENT_CLASSES, AGREEMENT_VOCAB, SINGULAR, agreement, one_hot
-from .training import accuracy, train
-from .widgets import _check_range, _float_slider, _int_slider, _Panel, _table
+from .. import experiments
+from .._checks import check_choice, check_float, check_int, check_range
+from .._format import fmt, power_of_ten
+from ..cells import backward, cell_of, forward
+from ..diagnostics import step_norms
+from ..experiments import NAMES, SUCCESS, accuracies, success_flags
+from ..figures.style import COLORS, SMALL, html, layout, log_ticks
+from ..output import predict, softmax
+from ..tasks import AGREEMENT_VOCAB, SINGULAR, agreement, one_hot
+from ..widgets.panel import Panel, float_slider, int_slider, readout_table
 
-CELLS = ("rnn", "gru", "lstm")
-NAMES = {"rnn": "basic RNN", "gru": "GRU", "lstm": "LSTM"}
-N_X, N_Y = len(AGREEMENT_VOCAB), len(AGREEMENT_CLASSES)
-SUCCESS = 0.9  # a run "succeeds" when its test accuracy reaches this; chance is 0.5
+CELLS = tuple(NAMES)  # "rnn", "gru", "lstm"
+N_X = len(AGREEMENT_VOCAB)  # one-hot words
 
 # The set-up of the lesson's training runs (see the notebook for why each choice).
-SETUP = {
-    "n_a": 16,
-    "steps": 60,
-    "batch_size": 32,
-    "optimizer": "adam",
-    "learning_rate": 0.02,
-    "momentum": 0.0,
-    "clip_threshold": 1.0,
-    "n_train": 1000,
-    "n_test": 500,
-    "attractors": 0.3,
-    "update_bias": -3.0,
-    "forget_bias": 3.0,
-    "dtype": "float32",
-}
+SETUP = experiments.SETUP | {"update_bias": -3.0, "forget_bias": 3.0, "dtype": "float32"}
 
 
 # --- parameters and gates --------------------------------------------------------------------
-
-
-def init_cell(
-    cell, *, n_x=N_X, n_a=16, n_y=N_Y, seed=0, update_bias=0.0, forget_bias=1.0, dtype="float64"
-):
-    """Parameters of one cell: "rnn", "gru" or "lstm", via `init_params`.
-
-    The basic RNN gets W_aa random orthogonal (sigma_max = 1). The GRU's update-gate bias b_u
-    is set to `update_bias` (library default 0: Gamma_u ~ 0.5 at the start), the LSTM's
-    forget-gate bias b_f to `forget_bias` (library default 1: Gamma_f ~ 0.73). A negative b_u
-    and a positive b_f make the gated cell start near "keep".
-    """
-    check_choice("cell", cell, CELLS)
-    update_bias = check_float("update_bias", update_bias, positive=False)
-    forget_bias = check_float("forget_bias", forget_bias, positive=False)
-    params = init_params(n_x, n_a, n_y, weight_scale=1.0, seed=seed, cell=cell, dtype=dtype)
-    if cell == "gru":
-        params["b_u"][:] = update_bias
-    elif cell == "lstm":
-        params["b_f"][:] = forget_bias
-    return params
 
 
 def keep_factors(params, x):
@@ -156,8 +120,8 @@ def cell_gradients(x, y, *, update_bias=0.0, forget_bias=1.0, n_a=16, seed=0):
     """
     out = {"k": np.arange(1, len(x) + 1)}
     for cell in CELLS:
-        params = init_cell(
-            cell, n_a=n_a, seed=seed, update_bias=update_bias, forget_bias=forget_bias
+        params = experiments.initial_params(
+            cell, seed, n_a=n_a, update_bias=update_bias, forget_bias=forget_bias
         )
         norms = path_gradient_norms(params, x, y)
         out[cell] = norms["a"]
@@ -194,7 +158,7 @@ def plot_cell_gradients(curves, *, title=None, show="all three"):
             marker={"symbol": symbol, "size": 7, "color": COLORS[color]},
             hovertemplate=html(f"{name}<br>step k = %{{x}}: %{{y:.3g}}<extra></extra>"),
         )  # fmt: skip
-    _layout(
+    layout(
         fig,
         title="",
         height=620,
@@ -262,7 +226,7 @@ def reach(curves):
         return {key: float(curves[key][1] / curves[arriving[key]][-1]) for key in arriving}
 
 
-class CellExplorer(_Panel):
+class CellExplorer(Panel):
     """The gradient of the loss at step T reaching each step k, for an RNN, a GRU and an LSTM.
 
     Untrained cells (n_a = 16, seed 0) read agreement sentences of length T (16 of them; the
@@ -279,17 +243,17 @@ class CellExplorer(_Panel):
 
     def __init__(self, *, T=43, update_bias=0.0, forget_bias=1.0, show="all three"):
         super().__init__()
-        T = _check_range("T", check_int("T", T), *self.T_RANGE)
-        ub = _check_range("update_bias", check_float("update_bias", update_bias, positive=False),
+        T = check_range("T", check_int("T", T), *self.T_RANGE)
+        ub = check_range("update_bias", check_float("update_bias", update_bias, positive=False),
                           *self.BIAS_RANGE)  # fmt: skip
-        fb = _check_range("forget_bias", check_float("forget_bias", forget_bias, positive=False),
+        fb = check_range("forget_bias", check_float("forget_bias", forget_bias, positive=False),
                           *self.BIAS_RANGE)  # fmt: skip
         check_choice("show", show, tuple(SHOW))
         self._x, self._y = explorer_sentences()
         controls = {
-            "T": _int_slider("sequence length T", T, *self.T_RANGE),
-            "update_bias": _float_slider("GRU update bias b_u", ub, *self.BIAS_RANGE, 0.5),
-            "forget_bias": _float_slider("LSTM forget bias b_f", fb, *self.BIAS_RANGE, 0.5),
+            "T": int_slider("sequence length T", T, *self.T_RANGE),
+            "update_bias": float_slider("GRU update bias b_u", ub, *self.BIAS_RANGE, 0.5),
+            "forget_bias": float_slider("LSTM forget bias b_f", fb, *self.BIAS_RANGE, 0.5),
             "show": widgets.ToggleButtons(options=list(SHOW), value=show, description="show",
                                           style={"button_width": "100px"}),
         }  # fmt: skip
@@ -317,75 +281,23 @@ class CellExplorer(_Panel):
         rows = {"share reaching the noun": "||dL/d·<2>|| / ||dL/da<T>||"}
         for key, label in REACH_LABELS.items():
             rows[label] = fmt(r[key]) + (f"   (keep {keep[key]} per step)" if key in keep else "")
-        self.readout.value = _table(rows)
+        self.readout.value = readout_table(rows)
 
 
-# --- training on the agreement task ----------------------------------------------------------
-
-
-def _options(options):
-    unknown = set(options) - set(SETUP)
-    if unknown:
-        raise ValueError(f"unknown options {sorted(unknown)}; known: {', '.join(SETUP)}")
-    return SETUP | options
+# --- training on the agreement task: the shared harness with this lesson's set-up -----------
 
 
 def initial_params(cell, seed, **options):
-    """The parameters `train_agreement(cell, gap, seed, **options)` starts from."""
-    o = _options(options)
-    return init_cell(
-        cell, n_a=o["n_a"], seed=check_int("seed", seed, minimum=0),
-        update_bias=o["update_bias"], forget_bias=o["forget_bias"], dtype=o["dtype"],
-    )  # fmt: skip
-
-
-def train_agreement(cell, gap, seed, **options):
-    """Train one cell on `agreement(gap)`; return (params, test accuracy, history).
-
-    Options default to `SETUP`: n_a, steps, batch_size, optimizer ("adam" or "sgd"),
-    learning_rate, momentum (SGD only), clip_threshold (clipping by global norm, on for every
-    cell), n_train and n_test sentences, attractors, update_bias (GRU), forget_bias (LSTM),
-    dtype. `seed` sets the training and test sentences, the initial weights (`initial_params`)
-    and the minibatches.
-    """
-    check_choice("cell", cell, CELLS)
-    gap, seed = check_int("gap", gap, minimum=0), check_int("seed", seed, minimum=0)
-    o = _options(options)
-    x, y = agreement(o["n_train"], gap, attractors=o["attractors"], seed=(seed, 1))
-    x_test, y_test = agreement(o["n_test"], gap, attractors=o["attractors"], seed=(seed, 2))
-    dtype = np.dtype(o["dtype"])
-    params, history = train(
-        initial_params(cell, seed, **options), x.astype(dtype), y, steps=o["steps"],
-        batch_size=o["batch_size"], optimizer=o["optimizer"], learning_rate=o["learning_rate"],
-        momentum=o["momentum"] if o["optimizer"] == "sgd" else 0.0, clip_method="norm",
-        clip_threshold=o["clip_threshold"], seed=seed,
-    )  # fmt: skip
-    return params, accuracy(params, x_test.astype(dtype), y_test), history
+    """The parameters `sweep` starts from for `cell` and `seed` (the lesson's SETUP)."""
+    return experiments.initial_params(cell, seed, **(SETUP | options))
 
 
 def sweep(cells, gaps, seeds, *, progress=False, **options):
-    """`train_agreement(cell, gap, seed, **options)` for every cell, gap and seed.
-
-    Returns a dict cell -> gap -> list of (params, test accuracy), one pair per seed, in order.
-    `progress` shows one bar over all the runs.
-    """
-    for cell in cells:
-        check_choice("cell", cell, CELLS)
-    jobs = [(c, g, s) for c in cells for g in gaps for s in seeds]
-    runs = {c: {g: [] for g in gaps} for c in cells}
-    bar = tqdm(jobs, desc="training runs", disable=not progress, unit="run")
-    for cell, gap, seed in bar:
-        bar.set_postfix_str(f"{NAMES[cell]}, gap {gap}, seed {seed}")
-        params, acc, _ = train_agreement(cell, gap, seed, **options)
-        runs[cell][gap].append((params, acc))
-    bar.close()
-    return runs
+    """`experiments.sweep` with this lesson's SETUP: {cell: {gap: [(params, accuracy)]}}."""
+    return experiments.sweep(cells, gaps, seeds, progress=progress, **(SETUP | options))
 
 
-def run_accuracies(runs):
-    """The test accuracies of `sweep` output: cell -> gap -> list of accuracies per seed."""
-    return {c: {g: [acc for _, acc in pairs] for g, pairs in by_gap.items()} for c, by_gap in
-            runs.items()}  # fmt: skip
+run_accuracies = accuracies  # {cell: {gap: [test accuracy per seed]}}
 
 
 def success_table(accuracies, threshold=SUCCESS):
@@ -393,7 +305,7 @@ def success_table(accuracies, threshold=SUCCESS):
     threshold = check_float("threshold", threshold, maximum=1.0)
     gaps = list(dict.fromkeys(g for by_gap in accuracies.values() for g in by_gap))
     return {
-        g: {NAMES[c]: [float(a >= threshold) for a in by_gap[g]] for c, by_gap in
+        g: {NAMES[c]: success_flags(by_gap[g], threshold) for c, by_gap in
             accuracies.items() if g in by_gap}
         for g in gaps
     }  # fmt: skip
@@ -445,7 +357,7 @@ def plot_connectivity_maps(
                                " = %{customdata:.3g}<extra></extra>"),
             row=i // cols + 1, col=i % cols + 1,
         )  # fmt: skip
-    _layout(fig, title=title, height=130 + 360 * rows, width=max(560, 250 * cols + 200),
+    layout(fig, title=title, height=130 + 360 * rows, width=max(560, 250 * cols + 200),
             margin={"l": 90, "r": 30, "t": 110, "b": 80})  # fmt: skip
     fig.update_layout(
         coloraxis={
@@ -528,7 +440,7 @@ def plot_answer_changes(changes, *, title="Change one word: does the verb change
             hovertemplate=html(f"{label}<br>word k = %{{x}} changed: the verb changes in "
                                "%{y:.0%} of sentences<extra></extra>"),
         )  # fmt: skip
-    _layout(
+    layout(
         fig, title=title, height=560, width=900,
         legend={"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top", "font": {"size": SMALL}},
         margin={"l": 100, "r": 30, "t": 80, "b": 160},

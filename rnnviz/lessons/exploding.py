@@ -10,10 +10,8 @@
     weight_gradient_by_step(...)     each step's share of dL/dW_aa and ||dL/da<k>||
     angle(g, h)                      the angle between two gradients (dicts of arrays), degrees
     plot_cliff(...), plot_norm_histogram(...)   their figures
-    plot_runs(histories, ...)        `plots.plot_training` for runs that explode: a y-range that
-                                     shows the steps before the explosion, values above it drawn
-                                     at the top edge; STYLES, the line styles shared with
-                                     plot_norm_histogram
+    plot_runs(histories, ...)        `figures.plot_training` in STYLES, the line styles shared
+                                     with plot_norm_histogram
 
 The one-unit RNN (Pascanu, Mikolov and Bengio 2013, "On the difficulty of training recurrent
 neural networks", section 3) has n_x = 0 inputs, n_a = 1 and n_y = 2 classes:
@@ -27,14 +25,15 @@ so L = log(1 + exp(-2 v a<T>)) for label 0 ("a<T> > 0") and log(1 + exp(2 v a<T>
 import numpy as np
 import plotly.graph_objects as go
 
-from ._checks import check_choice, check_float, check_int
-from .activations import get_activation
-from .cells import forward
-from .clipping import global_norm
-from .output import loss_and_grads
-from .plots import COLORS, SMALL, _layout, html, plot_training
-from .rnn import random_orthogonal
-from .tasks import AGREEMENT_VOCAB, SINGULAR, agreement_tokens, one_hot
+from .._checks import check_choice, check_float, check_int
+from ..activations import get_activation
+from ..cells import forward
+from ..clipping import global_norm
+from ..figures import plot_training
+from ..figures.style import COLORS, SMALL, html, layout, log_ticks
+from ..output import loss_and_grads
+from ..rnn import random_orthogonal
+from ..tasks import AGREEMENT_VOCAB, SINGULAR, agreement_tokens, one_hot
 
 # (colour, dash, marker) per line, in order: plot_runs and plot_norm_histogram use the same ones,
 # so that a threshold and the run trained with it look alike in both figures.
@@ -278,17 +277,13 @@ def plot_cliff(w, loss, paths, *, wall=None, title="The cliff"):
             {"x": wall, "y": 1.02, "yref": "paper", "text": f"wall, w = {wall:.2f}",
              "showarrow": False, "xanchor": "left", "font": {"size": SMALL}}
         )  # fmt: skip
-    _layout(fig, title=title, height=560, shapes=shapes, annotations=notes)
+    layout(fig, title=title, height=560, shapes=shapes, annotations=notes)
     fig.update_layout(legend={"orientation": "h", "y": -0.22, "x": 0}, margin={"b": 150})
     fig.update_xaxes(title_text="recurrent weight w")
     positive = np.asarray(loss)[np.asarray(loss) > 0]
-    ticks = [v * 10.0**e for e in range(-6, 4) for v in (1, 3)]
-    ticks = [t for t in ticks if positive.min() / 3 <= t <= positive.max() * 3]
+    ticks, labels = log_ticks(positive.min(), positive.max())
     fig.update_yaxes(
-        title_text=html("loss at step T  (log scale)"),
-        type="log",
-        tickvals=ticks,
-        ticktext=[f"{t:g}" for t in ticks],
+        title_text=html("loss at step T  (log scale)"), type="log", tickvals=ticks, ticktext=labels
     )
     return fig
 
@@ -313,7 +308,7 @@ def plot_norm_histogram(grad_norm, markers, *, title="Gradient norms of a stable
             name=f"{label}: {value:.3g}",
             line={"color": COLORS[color], "width": 4, "dash": dash},
         )  # fmt: skip
-    _layout(fig, title=title, height=480)
+    layout(fig, title=title, height=480)
     fig.update_layout(
         yaxis2={"overlaying": "y", "range": [0, 1], "visible": False},
         legend={"orientation": "h", "y": -0.25, "x": 0, "font": {"size": SMALL}},
@@ -334,78 +329,10 @@ def plot_norm_histogram(grad_norm, markers, *, title="Gradient norms of a stable
 
 
 def plot_runs(histories, *, title, loss_range=None, norm_range=None):
-    """`plots.plot_training` made readable for runs that explode, in the STYLES of this module.
-
-    A log axis that reaches 1e40 squashes the steps before the explosion into a flat line. With
-    `loss_range` or `norm_range` = (low, high), that panel shows only [low, high]; every value
-    above `high` is drawn as an open triangle on the top edge (hover shows the value), and so is
-    a "diverged" mark that would lie above it (a legend entry explains the triangles). The
-    markers of clipped steps are drawn larger, and the right panel's title says "before
-    clipping" only if some run was clipped.
+    """`figures.plot_training` in this module's STYLES, with the y-ranges given (see there).
 
     histories : dict label -> history from `rv.train`; the i-th run is drawn in STYLES[i]
     """
-    fig = plot_training(histories, title=title)
-    clipping = any(np.any(h.get("clipped", [])) for h in histories.values())
-    for note in fig.layout.annotations:
-        if note.text.startswith("Gradient norm"):
-            note.text = "Gradient norm before clipping" if clipping else "Gradient norm"
-    style = {label: STYLES[i % len(STYLES)] for i, label in enumerate(histories)}
-    ranges = {"y": loss_range, "y2": norm_range}
-    above = []
-    for trace in fig.data:
-        color, dash, symbol = style[trace.legendgroup]
-        trace.line.color = trace.marker.color = COLORS[color]
-        if trace.mode == "lines":
-            trace.line.dash = dash
-        elif trace.name.endswith(": clipped"):
-            trace.marker.symbol, trace.marker.size = f"{symbol}-open", 10
-            trace.marker.line.width = 2
-        elif trace.mode == "markers+text":  # the diverged mark
-            trace.textfont.color = COLORS[color]
-        if ranges[trace.yaxis] is None:
-            continue
-        high = ranges[trace.yaxis][1]
-        y = np.asarray(trace.y, dtype=np.float64)
-        with np.errstate(invalid="ignore"):
-            off = y > high
-        if trace.mode == "markers+text" and off.any():  # the diverged mark, moved to the edge
-            trace.y, trace.textposition = np.where(off, high, y), "bottom left"
-        elif trace.mode == "lines" and off.any():
-            above.append((trace, np.asarray(trace.x)[off], y[off], color))
-    for trace, x, y, color in above:
-        fig.add_scatter(
-            x=x, y=np.full(len(x), ranges[trace.yaxis][1]), mode="markers", cliponaxis=False,
-            xaxis=trace.xaxis, yaxis=trace.yaxis, legendgroup=trace.legendgroup, showlegend=False,
-            marker={"symbol": "triangle-up-open", "size": 14, "color": COLORS[color],
-                    "line": {"width": 2}},
-            name=f"{trace.legendgroup}: above the scale", customdata=y,
-            hovertemplate=f"{trace.legendgroup}<br>step %{{x}}: %{{customdata:.3g}}, above the "
-            "scale<extra></extra>",
-        )  # fmt: skip
-    for axis, col in (("y", 1), ("y2", 2)):
-        if ranges[axis] is not None:
-            low, high = ranges[axis]
-            ticks = _log_ticks(low, high)
-            fig.update_yaxes(
-                range=[np.log10(low), np.log10(high)],
-                tickvals=ticks,
-                ticktext=[f"{t:g}" for t in ticks],
-                row=1,
-                col=col,
-            )
-    if above:  # a legend entry that explains the triangles
-        fig.add_scatter(
-            x=[None], y=[None], mode="markers", name="above the scale",
-            marker={"symbol": "triangle-up-open", "size": 14, "color": "#444",
-                    "line": {"width": 2}},
-        )  # fmt: skip
-    return fig
-
-
-def _log_ticks(low, high):
-    """Tick values for a log axis from low to high: 1-2-5 steps, or powers of ten if many."""
-    exponents = np.arange(np.floor(np.log10(low)), np.ceil(np.log10(high)) + 1)
-    steps = (1, 2, 5) if len(exponents) <= 5 else (1,)
-    ticks = [m * 10.0**e for e in exponents for m in steps]
-    return [float(f"{t:.3g}") for t in ticks if low <= t * (1 + 1e-9) and t <= high * (1 + 1e-9)]
+    return plot_training(
+        histories, title=title, styles=STYLES, loss_range=loss_range, norm_range=norm_range
+    )

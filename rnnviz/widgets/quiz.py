@@ -8,10 +8,10 @@ import html
 
 import ipywidgets as w
 
-from .exercises import Feedback
+from ..exercises import Feedback
 
 # (question, [(choice, correct, why), ...]); the notebook that shows the answer is named in "why"
-QUESTIONS = {
+QUIZ = {
     "clipping_vanishing": (
         "Does clipping the gradient by its global norm cure vanishing gradients?",
         [
@@ -139,9 +139,9 @@ QUESTIONS = {
 
 def answer(question, choice):
     """Feedback for picking choice number `choice` (0-based) of `question`."""
-    if question not in QUESTIONS:
-        raise ValueError(f"question == {question!r}, must be one of {', '.join(QUESTIONS)}")
-    options = QUESTIONS[question][1]
+    if question not in QUIZ:
+        raise ValueError(f"question == {question!r}, must be one of {', '.join(QUIZ)}")
+    options = QUIZ[question][1]
     if not isinstance(choice, int) or not 0 <= choice < len(options):
         raise ValueError(f"choice == {choice!r}, must be an int in 0..{len(options) - 1}")
     _, correct, why = options[choice]
@@ -152,15 +152,15 @@ class Quiz(w.VBox):
     """All questions (or the ones named), each with instant feedback on the chosen answer."""
 
     def __init__(self, questions=None):
-        names = list(QUESTIONS) if questions is None else list(questions)
+        names = list(QUIZ) if questions is None else list(questions)
         for name in names:
-            if name not in QUESTIONS:
-                raise ValueError(f"question {name!r} is not one of {', '.join(QUESTIONS)}")
+            if name not in QUIZ:
+                raise ValueError(f"question {name!r} is not one of {', '.join(QUIZ)}")
         self.score = w.HTML(layout=w.Layout(margin="8px 0"))
         self.buttons = {}
         items = []
         for i, name in enumerate(names):
-            text, options = QUESTIONS[name]
+            text, options = QUIZ[name]
             radio = w.RadioButtons(
                 options=[(o[0], j) for j, o in enumerate(options)],
                 value=None,

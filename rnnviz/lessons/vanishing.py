@@ -7,26 +7,29 @@
 - `plot_curves`: a few gradient-norm curves on one log axis.
 - `plot_connectivity_marked`: a connectivity map with one input column outlined and labelled.
 - `nearest_noun_accuracy`: how well "copy the number of the nearest noun" does on `agreement`.
-- `train_agreement`, `train_runs`, `run_accuracies`, `success_flags`: train on the agreement
-  task over several seeds and gaps, and count the runs that succeed.
+- `train_runs`, `run_accuracies`, `success_flags`: train on the agreement task over several
+  seeds and gaps with SGD or Adam (`experiments`), and count the runs that succeed.
 """
 
 import numpy as np
 import plotly.graph_objects as go
 
-from ._checks import check_choice, check_float, check_int
-from ._shapes import PARAM_SHAPES, prepare_inputs
-from .activations import get_activation
-from .cells import forward, init_params
-from .diagnostics import step_norms
-from .output import softmax
-from .plots import COLORS, DASHES, FONT, SERIES, SMALL, SYMBOLS, html, plot_connectivity
-from .tasks import AGREEMENT_VOCAB, PLURAL, SINGULAR, agreement
-from .training import accuracy, train
+from .. import experiments
+from .._checks import check_choice, check_int
+from .._shapes import PARAM_SHAPES, prepare_inputs
+from ..activations import get_activation
+from ..cells import forward
+from ..diagnostics import step_norms
+from ..experiments import success_flags as success_flags  # the notebook counts with it
+from ..figures import plot_connectivity
+from ..figures.style import COLORS, DASHES, FONT, SERIES, SMALL, SYMBOLS, html
+from ..output import softmax
+from ..tasks import AGREEMENT_VOCAB, PLURAL, SINGULAR
 
-SUCCESS = 0.9  # a run "succeeds" when its test accuracy reaches this; chance is 0.5
 TOP = 100  # top margin (px): the title sits below plotly's mode bar, which takes the top ~35 px
-OPTIMIZERS = {
+# the lesson's runs: a tanh RNN with 16 units, minibatches of 16, 100 steps, in float64
+SETUP = {"n_a": 16, "batch_size": 16, "steps": 100}
+OPTIMIZER_SETTINGS = {
     "sgd": {"optimizer": "sgd", "learning_rate": 0.1, "momentum": 0.9},
     "adam": {"optimizer": "adam", "learning_rate": 0.01},
 }
@@ -254,43 +257,18 @@ def nearest_noun_accuracy(x, y):
     return float((last == np.asarray(y)[-1]).mean())
 
 
-def train_agreement(
-    gap, seed, *, optimizer="sgd", steps=100, n_a=16, batch_size=16, n_train=1000, n_test=500,
-    attractors=0.3, clip_threshold=1.0,
-):  # fmt: skip
-    """Train a tanh RNN on `agreement(gap)`; return (params, test accuracy, history).
+def train_runs(gaps, seeds, *, optimizer="sgd", **options):
+    """The basic RNN trained on `agreement(gap)` for every gap and seed (`experiments.sweep`).
 
-    W_aa starts orthogonal (weight_scale 1), the gradient is clipped by its global norm at
-    `clip_threshold`. optimizer "sgd" uses momentum 0.9 and learning rate 0.1, "adam" 0.01.
-    `seed` sets the training sentences, the initial weights and the minibatches; the accuracy is
-    measured on `n_test` fresh sentences.
-    """
-    gap, seed = check_int("gap", gap, minimum=0), check_int("seed", seed, minimum=0)
-    check_choice("optimizer", optimizer, tuple(OPTIMIZERS))
-    x, y = agreement(n_train, gap, attractors=attractors, seed=(seed, 1))
-    x_test, y_test = agreement(n_test, gap, attractors=attractors, seed=(seed, 2))
-    params = init_params(x.shape[-1], n_a, 2, weight_scale=1.0, seed=seed)
-    params, history = train(
-        params, x, y, steps=steps, batch_size=batch_size, clip_method="norm",
-        clip_threshold=clip_threshold, seed=seed, **OPTIMIZERS[optimizer],
-    )  # fmt: skip
-    return params, accuracy(params, x_test, y_test), history
-
-
-def train_runs(gaps, seeds, **options):
-    """`train_agreement(gap, seed, **options)` for every gap and seed.
-
+    W_aa starts orthogonal (weight_scale 1) and the gradient is clipped by its global norm at 1;
+    optimizer "sgd" uses momentum 0.9 and learning rate 0.1, "adam" learning rate 0.01.
     Returns a dict gap -> list of (params, test accuracy), one pair per seed, in order.
     """
-    return {gap: [train_agreement(gap, s, **options)[:2] for s in seeds] for gap in gaps}
+    check_choice("optimizer", optimizer, tuple(OPTIMIZER_SETTINGS))
+    setup = SETUP | OPTIMIZER_SETTINGS[optimizer] | options
+    return experiments.sweep(["rnn"], gaps, seeds, **setup)["rnn"]
 
 
 def run_accuracies(runs):
     """The test accuracies of `train_runs` output: a dict gap -> list of accuracies per seed."""
-    return {gap: [acc for _, acc in pairs] for gap, pairs in runs.items()}
-
-
-def success_flags(accuracies, threshold=SUCCESS):
-    """1.0 for each accuracy >= threshold (the run succeeded), else 0.0."""
-    threshold = check_float("threshold", threshold, maximum=1.0)
-    return [float(a >= threshold) for a in accuracies]
+    return experiments.accuracies({"rnn": runs})["rnn"]

@@ -1,0 +1,100 @@
+"""The course's figure style, and the small helpers every figure module shares.
+
+Every figure is made for a classroom projector: fonts of at least 16 px, labelled axes ("log
+scale" where the axis is logarithmic), the Okabe-Ito colour-blind-safe palette, and every line
+told apart by its dash and marker as well as by its colour.
+"""
+
+import re
+
+import numpy as np
+
+from .._format import power_of_ten
+
+COLORS = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+}
+
+SERIES = ["blue", "vermillion", "green", "orange", "purple", "sky", "black"]
+
+DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
+
+SYMBOLS = ["circle", "square", "diamond", "triangle-up", "cross", "star"]
+
+FONT = {"family": "DejaVu Sans, Arial, sans-serif", "size": 18, "color": "#222"}
+
+SMALL = 16  # tick labels, legends and hover boxes: the smallest text on any figure
+
+
+def html(text):
+    """Escape the lecture's angle brackets for plotly's pseudo-HTML: a<t> -> a&lt;t&gt;."""
+    return re.sub(r"<(k|t|T|1|j|t-1|k\+1)>", r"&lt;\1&gt;", text)
+
+
+def layout(fig, *, title, height=560, **kwargs):
+    """Classroom defaults (fonts, margins, template); keyword arguments override them."""
+    layout = {
+        "template": "plotly_white",
+        "font": FONT,
+        "title": {"text": html(title), "x": 0.0, "xanchor": "left", "font": {"size": 20}},
+        "height": height,
+        "margin": {"l": 90, "r": 30, "t": 70, "b": 80},
+        "hoverlabel": {"font": {"size": SMALL}},
+        "legend": {"font": {"size": SMALL}},
+    }
+    fig.update_layout(**{**layout, **kwargs})
+    fig.update_xaxes(tickfont={"size": SMALL}, showline=True, linecolor="#444", mirror=True)
+    fig.update_yaxes(tickfont={"size": SMALL}, showline=True, linecolor="#444", mirror=True)
+    return fig
+
+
+def positive(values):
+    """Values for a log axis: inf, NaN and 0 become NaN (drawn as gaps, flagged elsewhere)."""
+    v = np.asarray(values, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isfinite(v) & (v > 0), v, np.nan)
+
+
+def put(obj, **props):
+    """Assign the properties that differ from what `obj` holds (each assignment is validated
+    and sent to the browser, which makes a redraw cost more)."""
+    for name, value in props.items():
+        held = obj[name]
+        same = (
+            np.array_equal(held, value)
+            if isinstance(value, np.ndarray) or isinstance(held, np.ndarray)
+            else held == value
+        )
+        if not same:
+            obj[name] = value
+
+
+def set_xy(trace, x, y):
+    """Give a trace its points; one with nothing to draw (all NaN) gets none."""
+    if not np.isfinite(y).any():
+        x, y = x[:0], y[:0]
+    put(trace, x=x, y=y)
+
+
+def log_ticks(bottom, top, most=8):
+    """Tick positions and plain-text labels for a log axis from `bottom` to `top`.
+
+    Over at most three decades: 1-2-5 steps (0.2, 0.5, 1, 2, ...), labelled as numbers. Over more:
+    powers of ten, every one or every few, at most `most` of them, labelled 10³, 10⁻¹². (Plain
+    text: plotly's own superscripts cost more per redraw than the rest of a figure.)
+    """
+    lo, hi = int(np.floor(np.log10(bottom))), int(np.ceil(np.log10(top)))
+    if hi - lo <= 3:
+        ticks = [m * 10.0**e for e in range(lo, hi + 1) for m in (1, 2, 5)]
+        ticks = [float(f"{t:.3g}") for t in ticks if bottom <= t * (1 + 1e-9) <= top * (1 + 2e-9)]
+        return np.array(ticks), [f"{t:g}" for t in ticks]
+    step = next(s for s in (1, 2, 3, 4, 5, 10, 20, 25, 50, 100, 200) if (hi - lo) / s <= most)
+    k = np.arange(-(-lo // step) * step, hi + 1, step)  # multiples of step: 1 is a tick
+    return 10.0**k, [power_of_ten(int(e)) for e in k]

@@ -1,0 +1,162 @@
+"""Training runs: loss and gradient norm per step, and success rates over seeds."""
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from .style import COLORS, DASHES, SERIES, SMALL, SYMBOLS, layout, log_ticks, positive
+
+
+def plot_training(histories, *, title="Training runs", styles=None, loss_range=None,
+                  norm_range=None):  # fmt: skip
+    """Loss and gradient norm per training step, one line per run, a ✕ where a run diverged.
+
+    histories : dict label -> history with keys "loss" (per step, NaN allowed), "grad_norm"
+        (per step, before clipping), "clipped" (per step: True where the gradient was clipped;
+        may be None) and "diverged_at" (the step where the run diverged, or None)
+    styles : list of (colour name, dash, marker symbol), one per run in order; default the
+        course's series
+    loss_range, norm_range : (low, high) to show only that part of a log axis. A run that
+        explodes reaches 1e40 and squashes the steps before it into a flat line; values above
+        `high` are drawn as open triangles on the top edge (hover shows them), explained in the
+        legend.
+
+    The markers of clipped steps are open; the right panel says "before clipping" only if some
+    run was clipped.
+    """
+    if not isinstance(histories, dict) or not histories:
+        raise ValueError(f"histories must be a non-empty dict label -> history, got {histories!r}")
+    clipping = any(np.any(h.get("clipped") if h.get("clipped") is not None else False)
+                   for h in histories.values())  # fmt: skip
+    norm_title = "Gradient norm before clipping" if clipping else "Gradient norm"
+    fig = make_subplots(rows=1, cols=2, subplot_titles=["Loss", norm_title], horizontal_spacing=0.1)
+    ranges = {1: loss_range, 2: norm_range}
+    above_scale = False
+    for i, (label, h) in enumerate(histories.items()):
+        for key in ("loss", "grad_norm"):
+            if key not in h:
+                raise ValueError(f"histories[{label!r}] has no {key!r} (keys: {sorted(h)})")
+        if styles is None:
+            color = COLORS[SERIES[i % len(SERIES)]]
+            dash, symbol = DASHES[i % len(DASHES)], SYMBOLS[i % len(SYMBOLS)]
+        else:
+            name, dash, symbol = styles[i % len(styles)]
+            color = COLORS[name]
+        for col, key in ((1, "loss"), (2, "grad_norm")):
+            y = positive(h[key])
+            steps = np.arange(len(y))
+            high = ranges[col][1] if ranges[col] is not None else np.inf
+            fig.add_scatter(
+                x=steps, y=y, name=str(label), legendgroup=str(label), showlegend=col == 1,
+                mode="lines", line={"color": color, "dash": dash, "width": 3},
+                hovertemplate=f"{label}<br>step %{{x}}<br>{key} = %{{y:.3g}}<extra></extra>",
+                row=1, col=col,
+            )  # fmt: skip
+            with np.errstate(invalid="ignore"):
+                off = y > high
+            if off.any():
+                above_scale = True
+                fig.add_scatter(
+                    x=steps[off], y=np.full(off.sum(), high), mode="markers", cliponaxis=False,
+                    legendgroup=str(label), showlegend=False, customdata=y[off],
+                    marker={"symbol": "triangle-up-open", "size": 14, "color": color,
+                            "line": {"width": 2}},
+                    name=f"{label}: above the scale", row=1, col=col,
+                    hovertemplate=f"{label}<br>step %{{x}}: %{{customdata:.3g}}, above the "
+                    "scale<extra></extra>",
+                )  # fmt: skip
+            clipped = h.get("clipped")
+            if col == 2 and clipped is not None and np.ndim(clipped) == 1 and len(clipped):
+                at = np.nonzero(np.asarray(clipped, dtype=bool)[: len(y)])[0]
+                fig.add_scatter(
+                    x=at, y=np.minimum(y[at], high), name=f"{label}: clipped",
+                    legendgroup=str(label), showlegend=False, mode="markers",
+                    marker={"symbol": f"{symbol}-open", "size": 10, "color": color,
+                            "line": {"width": 2}},
+                    hovertemplate=f"{label}<br>step %{{x}}: clipped<extra></extra>", row=1, col=2,
+                )  # fmt: skip
+            at = h.get("diverged_at")
+            if at is not None:
+                before = y[: int(at) + 1]
+                finite = before[np.isfinite(before)]
+                mark = finite[-1] if finite.size else np.nanmax(np.r_[y, 1.0])
+                fig.add_scatter(
+                    x=[int(at)], y=[min(mark, high)], mode="markers+text", text=["diverged"],
+                    textposition="top center" if mark <= high else "bottom left",
+                    textfont={"size": SMALL, "color": color},
+                    marker={"symbol": "x", "size": 18, "color": color, "line": {"width": 2}},
+                    name=f"{label}: diverged at step {int(at)}", legendgroup=str(label),
+                    showlegend=False, cliponaxis=False,
+                    hovertemplate=f"{label} diverged at step {int(at)}<extra></extra>",
+                    row=1, col=col,
+                )  # fmt: skip
+    if above_scale:  # a legend entry that explains the triangles
+        fig.add_scatter(
+            x=[None], y=[None], mode="markers", name="above the scale",
+            marker={"symbol": "triangle-up-open", "size": 14, "color": "#444",
+                    "line": {"width": 2}},
+        )  # fmt: skip
+    layout(fig, title=title, height=520, legend={"orientation": "h", "y": -0.2, "x": 0})
+    fig.update_layout(margin={"b": 150})
+    fig.update_annotations(font_size=18)
+    fig.update_xaxes(title_text="training step")
+    fig.update_yaxes(type="log", exponentformat="power")
+    fig.update_yaxes(title_text="loss  (log scale)", row=1, col=1)
+    fig.update_yaxes(title_text="||g||  (log scale)", row=1, col=2)
+    for col, shown in ranges.items():
+        if shown is not None:
+            ticks, labels = log_ticks(*shown)
+            fig.update_yaxes(
+                range=[np.log10(shown[0]), np.log10(shown[1])], tickvals=ticks, ticktext=labels,
+                row=1, col=col,
+            )  # fmt: skip
+    return fig
+
+
+def plot_success_rates(table, *, setting_name="setting", title="How often training succeeds"):
+    """Bars of the mean success rate per setting and label, with one dot per seed.
+
+    table : dict setting -> dict label -> values in [0, 1]: one number, or one per seed
+        (rows are settings, e.g. the gap a task asks the network to bridge; columns are labels,
+        e.g. "SGD", "SGD + clipping")
+    """
+    if not isinstance(table, dict) or not table:
+        raise ValueError(
+            f"table must be a non-empty dict setting -> {{label: values}}, got {table!r}"
+        )
+    settings = list(table)
+    labels = list(dict.fromkeys(label for row in table.values() for label in row))
+    fig = go.Figure()
+    patterns = ["", "/", ".", "x", "\\", "+"]
+    for i, label in enumerate(labels):
+        color = COLORS[SERIES[i % len(SERIES)]]
+        means, xs, ys = [], [], []
+        for s in settings:
+            v = np.atleast_1d(np.asarray(table[s].get(label, np.nan), dtype=np.float64))
+            if np.any((v < 0) | (v > 1)):
+                raise ValueError(
+                    f"table[{s!r}][{label!r}] == {v.tolist()}, values must be in [0, 1]"
+                )
+            means.append(np.nanmean(v) if np.isfinite(v).any() else np.nan)
+            xs += [str(s)] * len(v)
+            ys += v.tolist()
+        fig.add_bar(
+            x=[str(s) for s in settings], y=means, name=str(label), offsetgroup=str(label),
+            marker={"color": color, "opacity": 0.75,
+                    "pattern": {"shape": patterns[i % len(patterns)], "fgcolor": "#222"}},
+            text=[f"{m:.0%}" if np.isfinite(m) else "" for m in means], textposition="outside",
+            hovertemplate=f"{label}<br>{setting_name} %{{x}}: %{{y:.0%}} on average<extra></extra>",
+        )  # fmt: skip
+        fig.add_scatter(
+            x=xs, y=ys, mode="markers", offsetgroup=str(label), showlegend=False,
+            marker={"color": "#222", "size": 9, "symbol": SYMBOLS[i % len(SYMBOLS)] + "-open",
+                    "line": {"width": 2}},
+            name=f"{label}, one seed", hovertemplate=f"{label}: one seed %{{y:.2f}}<extra></extra>",
+        )  # fmt: skip
+    layout(fig, title=title, height=520, barmode="group", scattermode="group")
+    fig.update_layout(legend={"orientation": "h", "y": -0.2, "x": 0}, margin={"b": 150})
+    fig.update_xaxes(title_text=setting_name, type="category")
+    fig.update_yaxes(
+        title_text="success rate (dots: one per seed)", range=[0, 1.12], tickformat=".0%"
+    )
+    return fig
