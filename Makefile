@@ -5,15 +5,17 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+BIOME  := node_modules/.bin/biome
 
 .PHONY: lab test lint format bench strip clean notebooks browser
 
 lab: $(VENV)/.course
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ROOT_FLAG)
 
-test: $(VENV)/.test browser
+test: $(VENV)/.test browser $(BIOME)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIOME) check
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.bench
@@ -21,9 +23,10 @@ bench: $(VENV)/.bench
 	$(BIN)/python benchmarks/bench_explorer.py
 	$(BIN)/python benchmarks/bench_browser.py
 
-lint: $(VENV)/.test
+lint: $(VENV)/.test $(BIOME)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	$(BIOME) check --write
 
 strip: $(VENV)/.test
 	$(BIN)/nbstripout --keep-count notebooks/*.ipynb
@@ -44,6 +47,11 @@ $(VENV)/.bench: pyproject.toml $(VENV)/.test
 	$(BIN)/python -m pip install --quiet -e '.[course,test,bench]'
 	touch $@
 
+# Biome (from npm, pinned in package-lock.json) formats and lints the widgets' JavaScript and CSS.
+$(BIOME): package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 # The browser tests drive Debian's Chromium; a test tool cannot download its own browser here.
 browser:
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
@@ -52,7 +60,7 @@ browser:
 	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core; }
 
 clean:
-	rm -rf $(VENV) test-artifacts .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) node_modules test-artifacts .pytest_cache .ruff_cache .hypothesis
 
 # Run every notebook, store its outputs, then strip all but the outputs nbval compares
 # (cells tagged keep_output) and the widget state.

@@ -69,28 +69,6 @@ def reference_states(cell, params, x, a0, c0, delta_a=None, delta_c=None):
     return np.array(states)
 
 
-def fd_gradient(loss, array, h=1e-5):
-    """Central differences of loss() with respect to every entry of `array`, changed in place."""
-    grad = np.zeros_like(array)
-    for i in np.ndindex(array.shape):
-        old = array[i]
-        array[i] = old + h
-        up = loss()
-        array[i] = old - h
-        down = loss()
-        array[i] = old
-        grad[i] = (up - down) / (2 * h)
-    return grad
-
-
-def assert_matches(name, analytic, numeric, tol=1e-6):
-    assert analytic.shape == numeric.shape, f"{name}: shape {analytic.shape} != {numeric.shape}"
-    scale = np.linalg.norm(analytic) + np.linalg.norm(numeric)
-    assert scale > 0, f"{name}: both gradients are zero, the check would prove nothing"
-    error = np.linalg.norm(analytic - numeric) / scale
-    assert error < tol, f"{name}: relative error {error:.2e}"
-
-
 def make_inputs(rng, T, m, batched, with_state, cell):
     x = rng.standard_normal((T, m, N_X) if batched else (T, N_X))
     shape = (m, N_A) if batched else (N_A,)
@@ -185,7 +163,7 @@ def test_generic_forward_backward_dispatch_to_the_cell(cell):
 @pytest.mark.parametrize("cell", ["gru", "lstm"])
 @pytest.mark.parametrize("batched", [False, True])
 @pytest.mark.parametrize("with_state", [False, True])
-def test_backward_matches_finite_differences(cell, batched, with_state):
+def test_backward_matches_finite_differences(fd, cell, batched, with_state):
     rng = np.random.default_rng(3)
     params = make_params(cell, seed=3)
     T, m = 4, 3
@@ -207,10 +185,10 @@ def test_backward_matches_finite_differences(cell, batched, with_state):
         return float(np.sum(da * fwd(params, x, **full_states)[0]))
 
     for key in sorted(cell_keys):
-        assert_matches(key, grads[key], fd_gradient(loss, params[key]))
-    assert_matches("x", grads["x"], fd_gradient(loss, x))
+        fd.assert_match(key, grads[key], fd.gradient(loss, params[key]))
+    fd.assert_match("x", grads["x"], fd.gradient(loss, x))
     for key in sorted(state_keys):
-        assert_matches(key, grads[key], fd_gradient(loss, full_states[key]))
+        fd.assert_match(key, grads[key], fd.gradient(loss, full_states[key]))
 
     # the totals dL/da<t>, dL/dc<t>: perturb a<t>, c<t> inside the recurrence
     m3 = m if batched else 1
@@ -224,13 +202,13 @@ def test_backward_matches_finite_differences(cell, batched, with_state):
         return float(np.sum(da3 * states))
 
     for key in sorted(total_keys):
-        numeric = fd_gradient(reference_loss, deltas[key])
-        assert_matches(key, grads[key], numeric if batched else numeric[:, 0])
+        numeric = fd.gradient(reference_loss, deltas[key])
+        fd.assert_match(key, grads[key], numeric if batched else numeric[:, 0])
 
 
 @pytest.mark.parametrize("cell", ["gru", "lstm"])
 @pytest.mark.parametrize("batched", [False, True])
-def test_loss_and_grads_matches_finite_differences(cell, batched):
+def test_loss_and_grads_matches_finite_differences(fd, cell, batched):
     rng = np.random.default_rng(4)
     params = make_params(cell, seed=4)
     T, m = 5, 2
@@ -245,7 +223,7 @@ def test_loss_and_grads_matches_finite_differences(cell, batched):
         return loss_and_grads(params, x, y, a0)[0]
 
     for key in sorted(params):
-        assert_matches(key, grads[key], fd_gradient(cross_entropy, params[key]))
+        fd.assert_match(key, grads[key], fd.gradient(cross_entropy, params[key]))
 
     # the total dL/da<t>, with an independent cross-entropy on the reference states
     m3 = m if batched else 1
@@ -261,8 +239,8 @@ def test_loss_and_grads_matches_finite_differences(cell, batched):
         return -picked[scored].sum() / scored.sum()
 
     assert loss == pytest.approx(reference_loss(), rel=1e-12)
-    numeric = fd_gradient(reference_loss, delta_a)
-    assert_matches("a", grads["a"], numeric if batched else numeric[:, 0])
+    numeric = fd.gradient(reference_loss, delta_a)
+    fd.assert_match("a", grads["a"], numeric if batched else numeric[:, 0])
 
 
 # ---------------------------------------------------------------- why gates help
@@ -318,7 +296,7 @@ def test_lstm_forget_gate_at_keep_carries_gradient_back(seed):
 
 @pytest.mark.parametrize("cell", ["gru", "lstm"])
 @pytest.mark.parametrize("batched", [False, True])
-def test_connectivity_matches_finite_differences(cell, batched):
+def test_connectivity_matches_finite_differences(fd, cell, batched):
     rng = np.random.default_rng(5)
     params = make_params(cell, seed=5)
     T, m = 4, 2
@@ -342,7 +320,7 @@ def test_connectivity_matches_finite_differences(cell, batched):
             y_up, y_down = (predict(params, z.reshape(x.shape), a0) for z in (up, down))
             jac[:, :, :, k, j] = (y_up - y_down).reshape(T, m3, N_Y) / (2 * h)
     expected = np.sqrt((jac**2).sum(axis=(2, 4))).mean(axis=1)  # (T_t, T_k)
-    assert_matches("connectivity", C, expected)
+    fd.assert_match("connectivity", C, expected)
 
 
 # ---------------------------------------------------------------- bad inputs

@@ -40,26 +40,6 @@ def cross_entropy(params, a, y):
     return -np.take_along_axis(log_p, np.maximum(y, 0)[..., None], axis=-1)[..., 0][scored].mean()
 
 
-def numerical_gradient(f, array, eps=1e-6):
-    """(f(v + eps) - f(v - eps)) / (2 eps) for every entry v of `array` (restored afterwards)."""
-    grad = np.zeros_like(array)
-    for i in np.ndindex(array.shape):
-        v = array[i]
-        array[i] = v + eps
-        f_plus = f()
-        array[i] = v - eps
-        f_minus = f()
-        array[i] = v
-        grad[i] = (f_plus - f_minus) / (2 * eps)
-    return grad
-
-
-def relative_error(analytic, numeric):
-    """||analytic - numeric|| / max(||analytic||, ||numeric||), over the whole array."""
-    scale = max(np.linalg.norm(analytic), np.linalg.norm(numeric))
-    return np.linalg.norm(analytic - numeric) / scale if scale > 0 else 0.0
-
-
 def make_case(activation, batched, with_a0, *, seed=0, T=5, n_x=3, n_a=4, n_y=3, m=2):
     """Parameters with non-zero biases, inputs x, initial state a0 (or None) and labels y."""
     rng = np.random.default_rng(seed)
@@ -207,7 +187,7 @@ def test_shapes_and_a_batch_is_independent_sequences(T, m, n_x, n_a, n_y, seed):
 
 
 @pytest.mark.parametrize(("activation", "batched", "with_a0"), CASES)
-def test_rnn_backward_matches_finite_differences(activation, batched, with_a0):
+def test_rnn_backward_matches_finite_differences(fd, activation, batched, with_a0):
     params, x, a0, _ = make_case(activation, batched, with_a0)
     a0_array = np.zeros((2, 4) if batched else (4,)) if a0 is None else a0
     da_ext = np.random.default_rng(1).standard_normal((5, 2, 4) if batched else (5, 4))
@@ -219,9 +199,9 @@ def test_rnn_backward_matches_finite_differences(activation, batched, with_a0):
 
     wrt = {**{k: params[k] for k in ("W_aa", "W_ax", "b_a")}, "x": x, "a0": a0_array}
     for name, array in wrt.items():
-        numeric = numerical_gradient(loss, array)
+        numeric = fd.gradient(loss, array)
         assert np.linalg.norm(grads[name]) > 0
-        assert relative_error(grads[name], numeric) < 1e-6, name
+        assert fd.relative_error(grads[name], numeric) < 1e-6, name
 
     # grads["a"][t] is the total dL/da<t>: nudge a<t> by delta and let the nudge run through
     # every later step (restarting the RNN at a<t> + delta), compare with d L / d delta.
@@ -235,12 +215,12 @@ def test_rnn_backward_matches_finite_differences(activation, batched, with_a0):
             tail, _ = rv.rnn_forward(params, x[t + 1 :], a[t] + delta, activation=activation)
             return head + np.sum(da_ext[t + 1 :] * tail)
 
-        numeric = numerical_gradient(nudged_loss, delta)
-        assert relative_error(grads["a"][t], numeric) < 1e-6, f"a<{t + 1}>"
+        numeric = fd.gradient(nudged_loss, delta)
+        assert fd.relative_error(grads["a"][t], numeric) < 1e-6, f"a<{t + 1}>"
 
 
 @pytest.mark.parametrize(("activation", "batched", "with_a0"), CASES)
-def test_loss_and_grads_matches_finite_differences(activation, batched, with_a0):
+def test_loss_and_grads_matches_finite_differences(fd, activation, batched, with_a0):
     params, x, a0, y = make_case(activation, batched, with_a0)
     loss, grads = rv.loss_and_grads(params, x, y, a0, activation=activation)
     assert set(grads) == {"W_aa", "W_ax", "b_a", "W_ya", "b_y", "a"}
@@ -261,9 +241,9 @@ def test_loss_and_grads_matches_finite_differences(activation, batched, with_a0)
         return rv.loss_and_grads(params, x, y, a0, activation=activation)[0]
 
     for name in ("W_aa", "W_ax", "b_a", "W_ya", "b_y"):
-        numeric = numerical_gradient(loss_only, params[name])
+        numeric = fd.gradient(loss_only, params[name])
         assert np.linalg.norm(grads[name]) > 0
-        assert relative_error(grads[name], numeric) < 1e-6, name
+        assert fd.relative_error(grads[name], numeric) < 1e-6, name
 
     a, _ = rv.rnn_forward(params, x, a0, activation=activation)
     for t in range(len(x)):
@@ -277,8 +257,8 @@ def test_loss_and_grads_matches_finite_differences(activation, batched, with_a0)
                 )
             return cross_entropy(params, np.concatenate(parts), y)
 
-        numeric = numerical_gradient(nudged_loss, delta)
-        assert relative_error(grads["a"][t], numeric) < 1e-6, f"a<{t + 1}>"
+        numeric = fd.gradient(nudged_loss, delta)
+        assert fd.relative_error(grads["a"][t], numeric) < 1e-6, f"a<{t + 1}>"
 
 
 def test_loss_counts_only_scored_steps():

@@ -10,15 +10,10 @@ import plotly.graph_objects as go
 import pytest
 from comm import DummyComm
 
-from rnnviz import init_params, predict
 from rnnviz._format import fmt
-from rnnviz.diagnostics import explore
 from rnnviz.views import (
     CHAIN_LOG_RANGE,
-    clipping_geometry,
     gradient_flow,
-    sequence,
-    surprising_label,
 )
 from rnnviz.widgets import (
     ClippingGeometry,
@@ -326,47 +321,7 @@ def test_kernel_side_update_is_fast():
         assert np.median(times) < budget, (settings, times)
 
 
-def test_sequence_is_seeded_and_prefix_stable():
-    x50, x51 = sequence(50, seed=3), sequence(51, seed=3)
-    np.testing.assert_array_equal(x50, x51[:50])
-    assert not np.array_equal(x50, sequence(50, seed=4))
-
-
-def test_gradient_flow_is_explore_on_the_seeded_sequence():
-    r = gradient_flow(T=30, weight_scale=1.1, activation="relu", n_a=16, seed=2, dtype="float32")
-    params = init_params(4, 16, 2, weight_scale=1.1, seed=2, dtype="float32")
-    x = sequence(30, seed=2).astype("float32")
-    y = surprising_label(params, x, activation="relu")
-    assert y == np.argmin(predict(params, x, activation="relu")[-1])
-    ref = explore(params, x, y, activation="relu", sigma_points=20)
-    np.testing.assert_array_equal(r.grad_norm, ref.grad_norm)
-
-
-@pytest.mark.parametrize("activation", ["tanh", "relu", "linear"])
-def test_the_error_at_step_T_never_vanishes_by_saturation(activation):
-    """A confidently predicted label would send (almost) nothing back: the label is the other."""
-    for scale in (0.5, 1.3, 2.0):
-        r = gradient_flow(T=60, weight_scale=scale, activation=activation, dtype="float32")
-        assert r.grad_norm[-1] > 0.01 or not np.isfinite(r.loss)
-
-
 # --- the siblings ----------------------------------------------------------------------------
-
-
-def test_clipping_geometry_by_value_turns_by_norm_only_shrinks():
-    g = clipping_geometry((3.0, 0.6), 1.0)
-    np.testing.assert_allclose(g.by_value, [1.0, 0.6])
-    np.testing.assert_allclose(g.by_norm, np.array([3.0, 0.6]) / np.hypot(3.0, 0.6))
-    assert g.turn_by_norm == pytest.approx(0.0, abs=1e-9)
-    assert g.turn_by_value == pytest.approx(np.degrees(np.arctan2(0.6, 1) - np.arctan2(0.6, 3)))
-    assert g.norm_by_norm == pytest.approx(1.0)
-    untouched = clipping_geometry((0.5, -0.2), 1.0)
-    np.testing.assert_allclose(untouched.by_value, [0.5, -0.2])
-    np.testing.assert_allclose(untouched.by_norm, [0.5, -0.2])
-    with pytest.raises(ValueError, match="clip_threshold"):
-        clipping_geometry((1.0, 1.0), 0.0)
-    with pytest.raises(ValueError, match="g =="):
-        clipping_geometry((1.0, np.nan), 1.0)
 
 
 def test_clipping_geometry_widget(sent):
@@ -414,13 +369,6 @@ def test_connectivity_heatmap(sent):
         ConnectivityHeatmap(T=500)
 
 
-def test_chain_heights_use_the_fixed_log_scale():
-    e = GradientFlowExplorer(T=40, weight_scale=1.0, activation="linear")
-    lo, hi = CHAIN_LOG_RANGE
-    assert e.chain.chain["height"] == pytest.approx([-lo / (hi - lo)] * 40, abs=1e-3)
-    assert isinstance(e.figure, go.FigureWidget)
-
-
 @pytest.mark.parametrize("figure_class", [go.FigureWidget, FigureWidget])
 def test_an_array_reported_back_by_the_browser_does_not_break_the_kernel(figure_class):
     """Seen in JupyterLab: after a redraw, the browser reports y as {"0": v0, ...}."""
@@ -435,3 +383,10 @@ def test_an_array_reported_back_by_the_browser_does_not_break_the_kernel(figure_
     else:
         fig._js2py_traceDeltas = report
         np.testing.assert_array_equal(fig.data[0].y, [1.0, 2.0, 3.0])
+
+
+def test_chain_heights_use_the_fixed_log_scale():
+    e = GradientFlowExplorer(T=40, weight_scale=1.0, activation="linear")
+    lo, hi = CHAIN_LOG_RANGE
+    assert e.chain.chain["height"] == pytest.approx([-lo / (hi - lo)] * 40, abs=1e-3)
+    assert isinstance(e.figure, go.FigureWidget)

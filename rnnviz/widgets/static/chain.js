@@ -13,7 +13,9 @@ function render({ model, el }) {
   bar.className = "rnnviz-chain-bar";
   const button = (label, title, cls) => {
     const b = document.createElement("button");
-    b.textContent = label; b.title = title; b.className = "rnnviz-button " + cls;
+    b.textContent = label;
+    b.title = title;
+    b.className = `rnnviz-button ${cls}`;
     bar.appendChild(b);
     return b;
   };
@@ -26,7 +28,9 @@ function render({ model, el }) {
   const speed = document.createElement("select");
   for (const v of model.get("speeds")) {
     const o = document.createElement("option");
-    o.value = v; o.textContent = v; speed.appendChild(o);
+    o.value = v;
+    o.textContent = v;
+    speed.appendChild(o);
   }
   speed.value = String(model.get("speed"));
   speedLabel.appendChild(speed);
@@ -37,16 +41,34 @@ function render({ model, el }) {
   status.setAttribute("aria-live", "polite");
   el.append(bar, svg, status);
 
-  const uid = "rnnviz-" + Math.random().toString(36).slice(2);  // ids unique to this view
-  const H = 322, TOP = 56, CELL = 24, BASE = 250, BAR = 140, LEFT = 20, RIGHT = 190;
-  let data = model.get("chain"), cols = [], hi = null, hiLabel = null;
-  let k = 0, frame = 0, version = 0, playing = false, raf = 0, due = 0, width = 0;
+  const uid = `rnnviz-${Math.random().toString(36).slice(2)}`; // ids unique to this view
+  const H = 322,
+    TOP = 56,
+    CELL = 24,
+    BASE = 250,
+    BAR = 140,
+    LEFT = 20,
+    RIGHT = 190;
+  let data = model.get("chain"),
+    cols = [],
+    hi = null,
+    hiLabel = null;
+  let k = 0,
+    frame = 0,
+    version = 0,
+    playing = false,
+    raf = 0,
+    due = 0,
+    width = 0;
   const interval = () => 1000 / Number(model.get("speed"));
   const xOf = (i, dx) => LEFT + (i + 0.5) * dx;
 
   function attrs() {
-    svg.dataset.step = k; svg.dataset.frame = frame; svg.dataset.version = version;
-    svg.dataset.playing = playing ? "1" : "0"; svg.dataset.t = data ? data.T : 0;
+    svg.dataset.step = k;
+    svg.dataset.frame = frame;
+    svg.dataset.version = version;
+    svg.dataset.playing = playing ? "1" : "0";
+    svg.dataset.t = data ? data.T : 0;
   }
 
   const columnTitle = (i) =>
@@ -54,47 +76,133 @@ function render({ model, el }) {
 
   function draw() {
     width = Math.max(el.clientWidth || 0, 640);
-    if (!data || !data.T) { svg.replaceChildren(); cols = []; hi = null; return; }  // no data yet
-    const T = data.T, dx = (width - LEFT - RIGHT) / T, bw = Math.max(1, Math.min(0.78 * dx, 44));
+    if (!data?.T) {
+      svg.replaceChildren();
+      cols = [];
+      hi = null;
+      return;
+    } // no data yet
+    const T = data.T,
+      dx = (width - LEFT - RIGHT) / T,
+      bw = Math.max(1, Math.min(0.78 * dx, 44));
     svg.replaceChildren();
     svg.setAttribute("viewBox", `0 0 ${width} ${H}`);
     svg.setAttribute("height", H);
     svg.setAttribute("aria-label", `${data.quantity} for steps 1 to ${T}`);
     const defs = mk("defs", {}, svg);
-    const head = mk("marker", { id: `${uid}-head`, viewBox: "0 0 10 10", refX: 9, refY: 5,
-      markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" }, defs);
+    const head = mk(
+      "marker",
+      {
+        id: `${uid}-head`,
+        viewBox: "0 0 10 10",
+        refX: 9,
+        refY: 5,
+        markerWidth: 7,
+        markerHeight: 7,
+        orient: "auto-start-reverse",
+      },
+      defs,
+    );
     mk("path", { d: "M0,0 L10,5 L0,10 z", fill: "#333" }, head);
     const grad = mk("linearGradient", { id: `${uid}-scale`, x1: 0, y1: 1, x2: 0, y2: 0 }, defs);
     const n = data.stops.length - 1;
-    data.stops.forEach((c, i) => mk("stop", { offset: i / n, "stop-color": c }, grad));
+    data.stops.forEach((c, i) => {
+      mk("stop", { offset: i / n, "stop-color": c }, grad);
+    });
 
-    const x0 = xOf(0, dx), x1 = xOf(T - 1, dx);
-    mk("line", { x1: x0, y1: 26, x2: x1, y2: 26, stroke: "#333", "stroke-width": 2,
-      "marker-end": `url(#${uid}-head)` }, svg);
-    mk("text", { x: x0, y: 18, class: "rnnviz-caption" }, svg,
-      "forward pass: a<1> → a<2> → … → a<T>, left to right");
-    mk("line", { x1: x1, y1: H - 22, x2: x0, y2: H - 22, stroke: "#D55E00", "stroke-width": 3,
-      "marker-end": `url(#${uid}-head)` }, svg);
-    mk("text", { x: x1, y: H - 4, "text-anchor": "end", class: "rnnviz-caption" }, svg,
-      "← backward: the gradient dL/da<k> travels from step T to step 1");
+    const x0 = xOf(0, dx),
+      x1 = xOf(T - 1, dx);
+    mk(
+      "line",
+      {
+        x1: x0,
+        y1: 26,
+        x2: x1,
+        y2: 26,
+        stroke: "#333",
+        "stroke-width": 2,
+        "marker-end": `url(#${uid}-head)`,
+      },
+      svg,
+    );
+    mk(
+      "text",
+      { x: x0, y: 18, class: "rnnviz-caption" },
+      svg,
+      "forward pass: a<1> → a<2> → … → a<T>, left to right",
+    );
+    mk(
+      "line",
+      {
+        x1: x1,
+        y1: H - 22,
+        x2: x0,
+        y2: H - 22,
+        stroke: "#D55E00",
+        "stroke-width": 3,
+        "marker-end": `url(#${uid}-head)`,
+      },
+      svg,
+    );
+    mk(
+      "text",
+      { x: x1, y: H - 4, "text-anchor": "end", class: "rnnviz-caption" },
+      svg,
+      "← backward: the gradient dL/da<k> travels from step T to step 1",
+    );
 
     const every = [1, 2, 5, 10, 20, 25, 50, 100].find((n) => n * dx >= 40) || 100;
     cols = [];
     for (let i = 0; i < T; i++) {
-      const x = xOf(i, dx), g = mk("g", { class: "rnnviz-col", "data-k": i + 1 }, svg);
+      const x = xOf(i, dx),
+        g = mk("g", { class: "rnnviz-col", "data-k": i + 1 }, svg);
       const s = data.state[i];
       mk("title", {}, g, columnTitle(i));
-      mk("rect", { x: x - bw / 2, y: TOP, width: bw, height: CELL, rx: 3, fill: "#f2f2f2",
-        stroke: "#333", "stroke-width": 1 }, g);
+      mk(
+        "rect",
+        {
+          x: x - bw / 2,
+          y: TOP,
+          width: bw,
+          height: CELL,
+          rx: 3,
+          fill: "#f2f2f2",
+          stroke: "#333",
+          "stroke-width": 1,
+        },
+        g,
+      );
       if (bw >= 40) mk("text", { x: x, y: TOP + 19, "text-anchor": "middle" }, g, `a<${i + 1}>`);
       if (i < T - 1 && dx - bw >= 10)
-        mk("line", { x1: x + bw / 2 + 1, y1: TOP + CELL / 2, x2: x + dx - bw / 2 - 2,
-          y2: TOP + CELL / 2, stroke: "#333", "stroke-width": 1.5,
-          "marker-end": `url(#${uid}-head)` }, svg);
+        mk(
+          "line",
+          {
+            x1: x + bw / 2 + 1,
+            y1: TOP + CELL / 2,
+            x2: x + dx - bw / 2 - 2,
+            y2: TOP + CELL / 2,
+            stroke: "#333",
+            "stroke-width": 1.5,
+            "marker-end": `url(#${uid}-head)`,
+          },
+          svg,
+        );
       const h = s === "zero" ? 2 : Math.max(2, data.height[i] * BAR);
-      const fill = s === "ok" ? data.color[i] : s === "zero" ? "#fff" : "#bbb";  // inf, NaN: grey
-      mk("rect", { x: x - bw / 2, y: BASE - h, width: bw, height: h, fill: fill,
-        stroke: "#222", "stroke-width": bw > 4 ? 1 : 0.4, class: "rnnviz-bar" }, g);
+      const fill = s === "ok" ? data.color[i] : s === "zero" ? "#fff" : "#bbb"; // inf, NaN: grey
+      mk(
+        "rect",
+        {
+          x: x - bw / 2,
+          y: BASE - h,
+          width: bw,
+          height: h,
+          fill: fill,
+          stroke: "#222",
+          "stroke-width": bw > 4 ? 1 : 0.4,
+          class: "rnnviz-bar",
+        },
+        g,
+      );
       if (s !== "ok" && bw >= 26)
         mk("text", { x: x, y: BASE - h - 6, "text-anchor": "middle" }, g, s === "zero" ? "0" : s);
       const last = i === T - 1 && (T % every) * dx >= 30;
@@ -104,19 +212,39 @@ function render({ model, el }) {
     }
     if (data.overflow) {
       const band = data.state.findLastIndex((s) => s === "inf" || s === "NaN");
-      mk("text", { x: LEFT + 4, y: TOP + CELL + 19, class: "rnnviz-overflow" }, svg,
-        `${data.overflow.split(" (")[0]}: the full-height grey bars`).dataset.k = band + 1;
+      mk(
+        "text",
+        { x: LEFT + 4, y: TOP + CELL + 19, class: "rnnviz-overflow" },
+        svg,
+        `${data.overflow.split(" (")[0]}: the full-height grey bars`,
+      ).dataset.k = band + 1;
     }
     const lx = width - RIGHT + 40;
-    mk("rect", { x: lx, y: BASE - BAR, width: 18, height: BAR, fill: `url(#${uid}-scale)`,
-      stroke: "#333" }, svg);
+    mk(
+      "rect",
+      { x: lx, y: BASE - BAR, width: 18, height: BAR, fill: `url(#${uid}-scale)`, stroke: "#333" },
+      svg,
+    );
     for (const [pos, label] of data.ticks)
       mk("text", { x: lx + 24, y: BASE - pos * BAR + 5 }, svg, label);
     mk("text", { x: lx - 30, y: BASE - BAR - 56 }, svg, "||dL/da<k>||");
     mk("text", { x: lx - 30, y: BASE - BAR - 37 }, svg, "÷ ||dL/da<T>||");
     mk("text", { x: lx - 30, y: BASE - BAR - 18 }, svg, "log scale");
-    hi = mk("rect", { x: 0, y: TOP - 6, width: Math.max(dx, 6), height: BASE - TOP + 12,
-      fill: "none", stroke: "#D55E00", "stroke-width": 3, rx: 4, visibility: "hidden" }, svg);
+    hi = mk(
+      "rect",
+      {
+        x: 0,
+        y: TOP - 6,
+        width: Math.max(dx, 6),
+        height: BASE - TOP + 12,
+        fill: "none",
+        stroke: "#D55E00",
+        "stroke-width": 3,
+        rx: 4,
+        visibility: "hidden",
+      },
+      svg,
+    );
     hiLabel = mk("path", { d: "", fill: "#D55E00", visibility: "hidden" }, svg);
     reveal(true);
   }
@@ -124,14 +252,20 @@ function render({ model, el }) {
   function reveal(all) {
     if (!hi) return;
     const T = data.T;
-    if (all) cols.forEach((g, i) => g.setAttribute("opacity", k === 0 || i + 1 >= k ? 1 : 0.15));
-    else if (k >= 1) cols[k - 1].setAttribute("opacity", 1);
+    if (all) {
+      cols.forEach((g, i) => {
+        g.setAttribute("opacity", k === 0 || i + 1 >= k ? 1 : 0.15);
+      });
+    } else if (k >= 1) cols[k - 1].setAttribute("opacity", 1);
     if (k === 0) {
-      hi.setAttribute("visibility", "hidden"); hiLabel.setAttribute("visibility", "hidden");
+      hi.setAttribute("visibility", "hidden");
+      hiLabel.setAttribute("visibility", "hidden");
       status.textContent = data.summary;
     } else {
-      const dx = (width - LEFT - RIGHT) / T, x = xOf(k - 1, dx);
-      hi.setAttribute("x", x - Math.max(dx, 6) / 2); hi.setAttribute("visibility", "visible");
+      const dx = (width - LEFT - RIGHT) / T,
+        x = xOf(k - 1, dx);
+      hi.setAttribute("x", x - Math.max(dx, 6) / 2);
+      hi.setAttribute("visibility", "visible");
       hiLabel.setAttribute("d", `M${x},${BASE + 26} l-9,14 h18 z`);
       hiLabel.setAttribute("visibility", "visible");
       const q = data.quantity.replace("<k>", `<${k}>`);
@@ -141,12 +275,24 @@ function render({ model, el }) {
     attrs();
   }
 
-  function begin() { k = data.T; frame++; reveal(true); }
+  function begin() {
+    k = data.T;
+    frame++;
+    reveal(true);
+  }
   function advance() {
-    if (k > 1) { k--; frame++; reveal(false); }
+    if (k > 1) {
+      k--;
+      frame++;
+      reveal(false);
+    }
     if (k <= 1) stop();
   }
-  function stop() { playing = false; cancelAnimationFrame(raf); attrs(); }
+  function stop() {
+    playing = false;
+    cancelAnimationFrame(raf);
+    attrs();
+  }
   function tick(now) {
     if (!playing) return;
     if (now >= due - 4) {
@@ -160,7 +306,9 @@ function render({ model, el }) {
     cancelAnimationFrame(raf);
     if (!cols.length) return;
     if (k <= 1) begin();
-    playing = true; due = performance.now() + interval(); attrs();
+    playing = true;
+    due = performance.now() + interval();
+    attrs();
     raf = requestAnimationFrame(tick);
   }
   playBtn.onclick = play;
@@ -170,18 +318,33 @@ function render({ model, el }) {
     if (cols.length && k <= 1) begin();
     else if (cols.length) advance();
   };
-  allBtn.onclick = () => { stop(); k = 0; reveal(true); };
-  speed.onchange = () => { model.set("speed", Number(speed.value)); model.save_changes(); };
+  allBtn.onclick = () => {
+    stop();
+    k = 0;
+    reveal(true);
+  };
+  speed.onchange = () => {
+    model.set("speed", Number(speed.value));
+    model.save_changes();
+  };
 
   const allOk = (d) => d.state.every((x) => x === "ok");
   function redrawBars(old) {
     // Same T, only finite bars before and after: change the bars in place (cheap).
-    if (!old || old.T !== data.T || !cols.length || !allOk(old) || !allOk(data)
-        || old.overflow !== data.overflow)
+    if (
+      !old ||
+      old.T !== data.T ||
+      !cols.length ||
+      !allOk(old) ||
+      !allOk(data) ||
+      old.overflow !== data.overflow
+    )
       return draw();
     cols.forEach((g, i) => {
-      const h = Math.max(2, data.height[i] * BAR), bar = g.querySelector(".rnnviz-bar");
-      bar.setAttribute("y", BASE - h); bar.setAttribute("height", h);
+      const h = Math.max(2, data.height[i] * BAR),
+        bar = g.querySelector(".rnnviz-bar");
+      bar.setAttribute("y", BASE - h);
+      bar.setAttribute("height", h);
       bar.setAttribute("fill", data.color[i]);
       g.querySelector("title").textContent = columnTitle(i);
     });
@@ -189,13 +352,22 @@ function render({ model, el }) {
   }
   const onData = () => {
     const old = data;
-    data = model.get("chain"); version++;
+    data = model.get("chain");
+    version++;
     const wasPlaying = playing;
-    if (wasPlaying) { k = data.T; frame++; } else k = 0;
+    if (wasPlaying) {
+      k = data.T;
+      frame++;
+    } else k = 0;
     redrawBars(old);
-    if (wasPlaying) { due = performance.now() + interval(); attrs(); }
+    if (wasPlaying) {
+      due = performance.now() + interval();
+      attrs();
+    }
   };
-  const onSpeed = () => { speed.value = String(model.get("speed")); };
+  const onSpeed = () => {
+    speed.value = String(model.get("speed"));
+  };
   model.on("change:chain", onData);
   model.on("change:speed", onSpeed);
   const resize = new ResizeObserver(() => {
@@ -204,8 +376,10 @@ function render({ model, el }) {
   resize.observe(el);
   draw();
   return () => {
-    cancelAnimationFrame(raf); resize.disconnect();
-    model.off("change:chain", onData); model.off("change:speed", onSpeed);
+    cancelAnimationFrame(raf);
+    resize.disconnect();
+    model.off("change:chain", onData);
+    model.off("change:speed", onSpeed);
   };
 }
 export default { render };
