@@ -12,8 +12,9 @@ import os
 import statistics
 import time
 
-from rnnviz.plots import chain_data, draw_gradient_norms
-from rnnviz.widgets import GradientFlowExplorer, gradient_flow
+from rnnviz.figures import draw_gradient_norms
+from rnnviz.views import chain_data, gradient_flow
+from rnnviz.widgets import GradientFlowExplorer
 
 REPEAT = 40
 SETTINGS = {
