@@ -3,7 +3,10 @@
 1. Import time, each statement in a fresh interpreter, interleaved, median of REPEAT runs (the
    time of the import itself, not the interpreter's start). Goals: `import rnnviz` at most 1.5x
    `import numpy`; `import rnnviz.widgets` near `import numpy, plotly.graph_objects, ipywidgets`,
-   the libraries every widget needs anyway.
+   the libraries every widget needs anyway. Plotly's FigureWidget is measured on its own line: it
+   imports plotly.io's renderers, hence nbformat and jsonschema, and jsonschema's optional
+   rfc3987_syntax builds a parser at import (seconds); every plotly figure a notebook shows pays
+   this once, whether rnnviz is imported or not. The last line is what rnnviz.widgets adds.
 2. Memory: each notebook run top to bottom in a fresh kernel (nbclient), then the kernel's
    maximum resident set size (getrusage ru_maxrss). Goal: at most 200 MB per notebook.
 
@@ -20,18 +23,25 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
-REPEAT = 15
-STATEMENTS = {
-    "numpy": "import numpy",
-    "rnnviz": "import rnnviz",
-    "numpy, plotly.graph_objects, ipywidgets": "import numpy, plotly.graph_objects, ipywidgets",
-    "rnnviz.widgets": "import rnnviz.widgets",
+REPEAT = 9
+FIGURE_WIDGET = "import numpy, ipywidgets, plotly.graph_objects as go; go.FigureWidget"
+STATEMENTS = {  # name: (set-up, not timed; the import timed)
+    "numpy": ("", "import numpy"),
+    "rnnviz": ("", "import rnnviz"),
+    "numpy, plotly.graph_objects, ipywidgets": (
+        "",
+        "import numpy, plotly.graph_objects, ipywidgets",
+    ),
+    "... and plotly's FigureWidget": ("", FIGURE_WIDGET),
+    "rnnviz.widgets": ("", "import rnnviz.widgets"),
+    "rnnviz.widgets after FigureWidget": (FIGURE_WIDGET, "import rnnviz.widgets"),
 }
 MEMORY_GOAL_MB = 200
 
 
-def import_seconds(statement):
-    code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
+def import_seconds(setup, statement):
+    timed = f"t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
+    code = f"{setup}\nimport time; {timed}"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return float(out.stdout)
 
@@ -39,8 +49,8 @@ def import_seconds(statement):
 def import_times():
     times = {name: [] for name in STATEMENTS}
     for _ in range(REPEAT):  # interleaved, so that a busy moment hits every statement alike
-        for name, statement in STATEMENTS.items():
-            times[name].append(import_seconds(statement))
+        for name, (setup, statement) in STATEMENTS.items():
+            times[name].append(import_seconds(setup, statement))
     return {name: statistics.median(t) for name, t in times.items()}
 
 
@@ -64,6 +74,8 @@ def main():
     print(f"   rnnviz / numpy: {ratio:.2f} (goal <= 1.5: {'met' if ratio <= 1.5 else 'NOT met'})")
     views = t["rnnviz.widgets"] / t["numpy, plotly.graph_objects, ipywidgets"]
     print(f"   rnnviz.widgets / (numpy, plotly.graph_objects, ipywidgets): {views:.2f}")
+    extra = t["rnnviz.widgets after FigureWidget"]
+    print(f"   rnnviz.widgets adds {1000 * extra:.0f} ms to what any FigureWidget costs")
     print(f"\n2. peak memory of each notebook's kernel after Run All (goal <= {MEMORY_GOAL_MB} MB)")
     for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")):
         mb = notebook_max_rss_mb(path)

@@ -19,8 +19,8 @@ def connectivity(params, x, a0=None, *, activation="tanh"):
     """C[t, k] = ||d y_hat<t> / d x<k>|| (Frobenius) for k <= t, 0 above the diagonal.
 
     Rows are the output step t, columns the input step k (0-based). For a batch x (T, m, n_x) the
-    map is averaged over the m sequences. Works for every cell: the T * n_y rows of the output
-    Jacobians d y_hat<t>_i / d a<t> are sent backward together as one batch.
+    map is averaged over the m sequences. Works for every cell: for each sequence, the T * n_y rows
+    of the output Jacobians d y_hat<t>_i / d a<t> are sent backward together as one batch.
     """
     a, cache = forward(params, x, a0, activation=activation)
     a3 = a if cache["batched"] else a[:, None]
@@ -28,12 +28,20 @@ def connectivity(params, x, a0=None, *, activation="tanh"):
         rows = output_rows(a3, params)  # d y_hat<t>_i / d a<t>, (T, m, n_y, n_a)
         if cell_of(params).name == "rnn":
             dg = cache["activation"].dg(cache["z"], cache["a"])  # (T, m, n_a)
+            W_aa, W_ax = params["W_aa"], params["W_ax"]
             maps = [
-                _rnn_connectivity(rows[:, i], dg[:, i], params["W_aa"], params["W_ax"])
-                for i in range(rows.shape[1])
+                _rnn_connectivity(rows[:, i], dg[:, i], W_aa, W_ax) for i in range(len(rows[0]))
             ]
-            return np.mean(maps, axis=0)
-        return _generic_connectivity(rows, params, x, a0, cache).mean(axis=-1)
+        else:  # one sequence at a time: its T * n_y copies are batch enough
+            x3 = cache["x"]
+            a0s = None if a0 is None else np.asarray(a0).reshape(x3.shape[1], -1)
+            maps = [
+                _generic_connectivity(
+                    rows[:, i], params, x3[:, i], None if a0s is None else a0s[i], activation
+                )
+                for i in range(x3.shape[1])
+            ]
+        return np.mean(maps, axis=0)
 
 
 def _rnn_connectivity(rows, dg, W_aa, W_ax):
@@ -63,18 +71,19 @@ def _rnn_connectivity(rows, dg, W_aa, W_ax):
         return np.sqrt(sq.reshape(T, T, r).sum(axis=-1)).T  # (T_t, T_k)
 
 
-def _generic_connectivity(rows, params, x, a0, cache):
-    """C[t, k, m] for any cell, by one batched backward pass of all T * n_y output rows."""
-    T, m, n_y, n_a = rows.shape
-    x3 = cache["x"]
-    xb = np.broadcast_to(x3[:, :, None], (T, m, T * n_y, x3.shape[-1])).reshape(T, -1, x3.shape[-1])
-    a0b = None if a0 is None else np.repeat(np.asarray(a0).reshape(m, -1), T * n_y, axis=0)
-    _, big = forward(params, xb, a0b, activation=cache.get("activation", "tanh"))
-    da = np.zeros((T, m, T, n_y, n_a))
-    da[np.arange(T), :, np.arange(T)] = rows
-    dx = backward(da.reshape(T, m * T * n_y, n_a), big)["x"]  # (T_k, m*T_t*n_y, n_x)
-    dx = dx.reshape(T, m, T, n_y, -1)
-    return np.sqrt((dx * dx).sum(axis=(-2, -1))).transpose(2, 0, 1)  # (T_t, T_k, m)
+def _generic_connectivity(rows, params, x, a0, activation):
+    """C[t, k] for any cell and one sequence, by one backward pass of all T * r output rows.
+
+    rows : (T, r, n_a);  x : (T, n_x);  a0 : None or (n_a,)
+    """
+    T, r, n_a = rows.shape
+    xb = np.repeat(x[:, None], T * r, axis=1)  # (T, T * r, n_x): one copy per output row
+    a0b = None if a0 is None else np.repeat(a0[None], T * r, axis=0)
+    _, big = forward(params, xb, a0b, activation=activation)
+    da = np.zeros((T, T, r, n_a))
+    da[np.arange(T), np.arange(T)] = rows  # row block t enters the backward pass at step t
+    dx = backward(da.reshape(T, T * r, n_a), big)["x"]  # (T_k, T_t * r, n_x)
+    return np.sqrt((dx * dx).reshape(T, T, -1).sum(axis=-1)).T  # (T_t, T_k)
 
 
 def output_rows(a3, params):

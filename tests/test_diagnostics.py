@@ -278,9 +278,9 @@ def test_connectivity_with_one_class_is_zero():
 @pytest.mark.parametrize("n_y", [1, 2, 3, 5])
 def test_connectivity_fast_path_agrees_with_the_generic_one(activation, n_y):
     params, x, a0 = small_case(n_y, T=7, seed=n_y)
-    a, cache = rv.rnn_forward(params, x, a0, activation=activation)
-    rows = rc.output_rows(a[:, None], params)
-    generic = rc._generic_connectivity(rows, params, x, a0, cache)[..., 0]
+    a, _ = rv.rnn_forward(params, x, a0, activation=activation)
+    rows = rc.output_rows(a[:, None], params)[:, 0]
+    generic = rc._generic_connectivity(rows, params, x, a0, activation)
     fast = rv.connectivity(params, x, a0, activation=activation)
     np.testing.assert_allclose(fast, generic, rtol=1e-12, atol=1e-15)
 

@@ -27,7 +27,7 @@ from ..diagnostics import step_norms
 from ..experiments import NAMES, SUCCESS, accuracies, success_flags
 from ..figures.style import COLORS, SMALL, html, layout, log_ticks
 from ..output import predict, softmax
-from ..tasks import AGREEMENT_VOCAB, SINGULAR, agreement, one_hot
+from ..tasks import AGREEMENT_VOCAB, SINGULAR, agreement
 from ..widgets.panel import Panel, float_slider, int_slider, readout_table
 
 CELLS = tuple(NAMES)  # "rnn", "gru", "lstm"
@@ -407,13 +407,17 @@ def answer_changes(params, x):
         raise ValueError("x[1] must hold the subject nouns of agreement sentences")
     opposite = _FIRST_NOUN + (noun + _N_SINGULAR) % (2 * _N_SINGULAR)  # cat -> cats, cats -> cat
     positions = np.r_[1, 3:T]  # 0-based: the noun, then the clause
-    variants = np.repeat(tokens[:, None], len(positions), axis=1)  # (T, positions, m)
-    variants[positions, np.arange(len(positions))] = opposite
-    xs = one_hot(np.concatenate([tokens[:, None], variants], axis=1).reshape(T, -1), N_X)
-    dtype = params["W_ya"].dtype
-    verb = predict(params, xs.astype(dtype))[-1].argmax(axis=-1).reshape(-1, m)  # (1 + P, m)
+    eye = np.eye(N_X, dtype=params["W_ya"].dtype)
+
+    def verbs(sentences):  # tokens (T, m') -> the predicted verb of each, (m',)
+        return predict(params, eye[sentences])[-1].argmax(axis=-1)
+
+    unchanged = verbs(tokens)
     out = np.full(T, np.nan)
-    out[positions] = (verb[1:] != verb[0]).mean(axis=1)
+    for k in positions:  # one position at a time: memory of one batch of m sentences
+        variant = tokens.copy()
+        variant[k] = opposite
+        out[k] = (verbs(variant) != unchanged).mean()
     return out
 
 
