@@ -4,14 +4,50 @@ import numbers
 
 import numpy as np
 
+# Size caps, checked before anything is allocated. Every lesson stays far below them; they stop a
+# typo (T=10**7, batch_size=10**9) from computing for minutes and then failing to allocate.
+MAX_T = 10_000  # time steps
+MAX_UNITS = 4_096  # n_x, n_a or n_y: a weight matrix of at most 4096 x 8192 floats (256 MiB)
+MAX_BATCH = 100_000  # sequences in one batch
+MAX_ELEMENTS = 2**27  # numbers in one array of a forward pass, e.g. T * m * n_a: 1 GiB in float64
 
-def check_int(name, value, *, minimum=1):
-    """Return `value` as an int, or raise TypeError/ValueError naming `name`."""
+
+def check_int(name, value, *, minimum=1, maximum=None, what=""):
+    """Return `value` as an int, or raise TypeError/ValueError naming `name`.
+
+    `what` says what the cap `maximum` protects, for the message.
+    """
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} == {value!r}, must be an integer")
     if value < minimum:
         raise ValueError(f"{name} == {value!r}, must be >= {minimum}")
+    if maximum is not None and value > maximum:
+        raise ValueError(
+            f"{name} == {value!r}, must be <= {maximum:,}{f' ({what})' if what else ''}"
+        )
     return int(value)
+
+
+def check_seed(seed, name="seed"):
+    """Return `seed` if numpy's default_rng takes it: None, an integer >= 0, or a tuple of them."""
+    if seed is None:
+        return None
+    if isinstance(seed, tuple | list) and seed:
+        return tuple(check_int(name, s, minimum=0) for s in seed)
+    return check_int(name, seed, minimum=0)
+
+
+def check_elements(**sizes):
+    """Raise ValueError, before allocating, when the product of `sizes` exceeds MAX_ELEMENTS."""
+    total = 1
+    for value in sizes.values():
+        total *= int(value)
+    if total > MAX_ELEMENTS:
+        product = " * ".join(f"{k} ({v:,})" for k, v in sizes.items())
+        raise ValueError(
+            f"{product} = {total:,} numbers in one array, more than {MAX_ELEMENTS:,} "
+            f"({MAX_ELEMENTS * 8 / 2**30:.0f} GiB in float64): make the run smaller"
+        )
 
 
 def check_float(name, value, *, positive=True, allow_zero=False, maximum=None):
@@ -32,9 +68,7 @@ def check_array(name, value, *, ndims, last=None, dtype=None):
     """Return `value` as a float ndarray with ndim in `ndims` and last axis `last`."""
     if not isinstance(value, (np.ndarray, list, tuple)):
         raise TypeError(f"{name} must be an array, got {type(value).__name__}")
-    arr = np.asarray(value)
-    if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
-        raise TypeError(f"{name} must hold numbers, got dtype {arr.dtype}")
+    arr = check_real(name, value)
     if arr.ndim not in ndims:
         expected = " or ".join(f"{d}-D" for d in ndims)
         raise ValueError(f"{name} has shape {arr.shape}, must be {expected}")
@@ -43,6 +77,24 @@ def check_array(name, value, *, ndims, last=None, dtype=None):
     if last is not None and arr.shape[-1] != last:
         raise ValueError(f"{name} has shape {arr.shape}, its last axis must have size {last}")
     return arr.astype(dtype or np.float64, copy=False)
+
+
+def check_real(name, arr):
+    """Return `arr` as an array; raise TypeError naming `name` unless it holds real numbers.
+
+    Booleans count as numbers; a ragged nested list is a ValueError.
+    """
+    try:
+        arr = np.asarray(arr)
+    except ValueError:
+        raise ValueError(f"{name} is ragged (rows of different lengths)") from None
+    if np.iscomplexobj(arr):
+        raise TypeError(
+            f"{name} has complex dtype {arr.dtype}: rnnviz computes with real numbers only"
+        )
+    if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
+    return arr
 
 
 def check_choice(name, value, choices):
@@ -59,11 +111,11 @@ def check_range(name, value, lo, hi):
     return value
 
 
-def check_int_pair(name, value, minimum):
-    """(lo, hi) integers with minimum <= lo < hi, or ValueError naming `name`."""
+def check_int_pair(name, value, minimum, maximum=None, what=""):
+    """(lo, hi) integers with minimum <= lo < hi <= maximum, or ValueError naming `name`."""
     if not isinstance(value, tuple | list) or len(value) != 2:
         raise ValueError(f"{name} == {value!r}, must be a pair (lo, hi)")
-    lo, hi = (check_int(name, v, minimum=minimum) for v in value)
+    lo, hi = (check_int(name, v, minimum=minimum, maximum=maximum, what=what) for v in value)
     if lo >= hi:
         raise ValueError(f"{name} == {value!r}, lo must be < hi")
     return lo, hi

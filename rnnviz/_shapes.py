@@ -7,7 +7,7 @@ sequence enters as a batch of one (`prepare_inputs`) and leaves as one (`unbatch
 
 import numpy as np
 
-from ._checks import check_array
+from ._checks import MAX_BATCH, MAX_T, check_array, check_elements, check_int, check_real
 
 GRU_GATES = ("u", "r", "c")
 LSTM_GATES = ("u", "f", "o", "c")
@@ -61,6 +61,7 @@ def check_params(params, shapes):
     for k in shapes:
         if not isinstance(params[k], np.ndarray):
             raise TypeError(f"params[{k!r}] must be an ndarray, got {type(params[k]).__name__}")
+        check_real(f"params[{k!r}]", params[k])
     for k in ("W_ya", "W_ax" if "W_ax" in shapes else "W_c"):
         if params[k].ndim != 2:
             raise ValueError(f"params[{k!r}] has shape {params[k].shape}, must be 2-D (to, from)")
@@ -81,7 +82,10 @@ def prepare_inputs(params, shapes, x, a0, name="a0"):
     x = check_array("x", x, ndims=(2, 3), last=n_x, dtype=dtype)
     batched = x.ndim == 3
     x3 = x if batched else x[:, None, :]  # (T, m, n_x)
-    m = x3.shape[1]
+    T, m = x3.shape[:2]
+    check_int("T (len(x))", T, maximum=MAX_T, what="time steps")
+    check_int("m (x.shape[1])", m, maximum=MAX_BATCH, what="sequences in a batch")
+    check_elements(T=T, m=m, n_a=n_a)  # the size of each array the forward pass keeps
     if a0 is None:
         a0 = np.zeros((m, n_a), dtype=dtype)
     else:

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import check_choice, check_float, check_int
+from ._checks import MAX_UNITS, check_choice, check_float, check_int, check_seed
 from ._shapes import PARAM_SHAPES, cell_name
 from .gated import gru_backward, gru_forward, init_gru, init_lstm, lstm_backward, lstm_forward
 from .rnn import init_rnn, rnn_backward, rnn_forward
@@ -64,11 +64,14 @@ def init_params(n_x, n_a, n_y, *, weight_scale=1.0, seed=None, cell="rnn", dtype
     dict with "W_aa" (n_a, n_a), "W_ax" (n_a, n_x), "b_a" (n_a,), "W_ya" (n_y, n_a), "b_y" (n_y,)
     for the basic RNN; the gate weights instead of W_aa, W_ax, b_a for the GRU and the LSTM.
     """
-    n_x, n_a, n_y = (check_int(k, v) for k, v in (("n_x", n_x), ("n_a", n_a), ("n_y", n_y)))
+    n_x, n_a, n_y = (
+        check_int(k, v, maximum=MAX_UNITS, what="units of a layer")
+        for k, v in (("n_x", n_x), ("n_a", n_a), ("n_y", n_y))
+    )
     check_float("weight_scale", weight_scale, allow_zero=True)
     check_choice("dtype", dtype, tuple(DTYPES))
     check_choice("cell", cell, tuple(CELLS))
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     if cell == "rnn":
         params = init_rnn(n_x, n_a, rng, weight_scale=weight_scale)
     else:

@@ -11,17 +11,28 @@ input dict; each returns new arrays.
 
 import numpy as np
 
-from ._checks import check_float
+from ._checks import check_float, check_real
 
 
 def _check_grads(grads):
     if not isinstance(grads, dict):
         raise TypeError(f"grads must be a dict of arrays, got {type(grads).__name__}")
-    grads = {k: np.asarray(v) for k, v in grads.items()}
-    for k, v in grads.items():
-        if not np.issubdtype(v.dtype, np.number):
-            raise TypeError(f"grads[{k!r}] must hold numbers, got dtype {v.dtype}")
-    return grads
+    return {k: check_real(f"grads[{k!r}]", v) for k, v in grads.items()}
+
+
+def _rescale(grads, max_norm, n):
+    """g * max_norm / n, also when n is inf only because ||g|| exceeds float64's range."""
+    if np.isfinite(n):
+        return {k: v * (max_norm / n) for k, v in grads.items()}
+    # Every entry is finite but the norm overflows: divide by the largest entry first, so the
+    # norm of what is left lies in [1, sqrt(size)].
+    scale = max(float(np.max(np.abs(v), initial=0.0)) for v in grads.values())
+    scaled = {k: v / scale for k, v in grads.items()}
+    return {k: v * (max_norm / global_norm(scaled)) for k, v in scaled.items()}
+
+
+def _finite(v):
+    return bool(np.isfinite(v).all())
 
 
 def norm(array):
@@ -69,15 +80,16 @@ def clip_by_global_norm(grads, max_norm):
     Returns
     -------
     clipped : dict of new arrays
-    total_norm : float, the global norm before clipping. When it is not finite (inf or NaN) the
-        arrays come back unchanged: rescaling cannot repair them, the caller must report it.
+    total_norm : float, the global norm before clipping: inf when it exceeds float64's range
+        (the arrays are still rescaled correctly if every entry is finite). When an entry is inf
+        or NaN the arrays come back unchanged: rescaling cannot repair them, the caller must
+        report it.
     """
     grads = _check_grads(grads)
     max_norm = check_float("max_norm", max_norm)
     total_norm = global_norm(grads)
-    if np.isfinite(total_norm) and total_norm > max_norm:
-        factor = max_norm / total_norm
-        return {k: v * factor for k, v in grads.items()}, total_norm
+    if total_norm > max_norm and all(_finite(v) for v in grads.values()):
+        return _rescale(grads, max_norm, total_norm), total_norm
     return {k: v.copy() for k, v in grads.items()}, total_norm
 
 
@@ -85,12 +97,13 @@ def clip_by_array_norm(grads, max_norm):
     """Rescale each array g_k on its own by max_norm / ||g_k|| when ||g_k|| > max_norm.
 
     This is Keras' `clipnorm`. Like clipping by value it may change the update's direction,
-    because different arrays get different factors. Non-finite arrays come back unchanged.
+    because different arrays get different factors. Arrays holding inf or NaN come back
+    unchanged.
     """
     grads = _check_grads(grads)
     max_norm = check_float("max_norm", max_norm)
     out = {}
     for k, v in grads.items():
         n = norm(v)
-        out[k] = v * (max_norm / n) if np.isfinite(n) and n > max_norm else v.copy()
+        out[k] = _rescale({k: v}, max_norm, n)[k] if n > max_norm and _finite(v) else v.copy()
     return out

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._blas import one_blas_thread
-from ._checks import check_choice, check_float, check_int
-from ._shapes import PARAM_SHAPES
+from ._checks import MAX_T, check_choice, check_float, check_int, check_real
+from ._shapes import PARAM_SHAPES, check_cell
 from .activations import get_activation
 from .cells import backward, forward
 from .clipping import global_norm, row_norms
@@ -47,7 +47,7 @@ def spectral_radius(W):
 
 
 def _check_matrix(W, *, square=False):
-    W = np.asarray(W, dtype=np.float64)
+    W = np.asarray(check_real("W", W), dtype=np.float64)
     if W.ndim != 2 or W.size == 0 or (square and W.shape[0] != W.shape[1]):
         raise ValueError(f"W has shape {W.shape}, must be a non-empty {'square ' * square}matrix")
     return W
@@ -57,17 +57,24 @@ def bound(sigma, gamma, T):
     """(sigma * gamma)^(T-k) for k = 1..T: the bound on ||dA<T>/dA<k>||."""
     sigma = check_float("sigma", sigma, allow_zero=True)
     gamma = check_float("gamma", gamma, allow_zero=True)
-    T = check_int("T", T)
-    with np.errstate(over="ignore"):
-        return (sigma * gamma) ** np.arange(T - 1, -1, -1, dtype=np.float64)
+    T = check_int("T", T, maximum=MAX_T, what="time steps")
+    return _bound(sigma * gamma, T)
+
+
+def _bound(r, T):
+    with np.errstate(over="ignore", invalid="ignore"):
+        return r ** np.arange(T - 1, -1, -1, dtype=np.float64)
 
 
 def regime(sigma, gamma, *, tol=1e-6):
     """The regime the bound predicts: "vanishing" (sigma*gamma < 1), "exploding" or "neither".
 
     Within `tol` of 1 is "neither": a slider set to sigma_max = 1.00 is on the edge, not past it.
+    "undefined" when sigma * gamma is NaN (a W_aa holding NaN).
     """
     r = float(sigma) * float(gamma)
+    if np.isnan(r):
+        return "undefined"
     return "vanishing" if r < 1 - tol else "exploding" if r > 1 + tol else "neither"
 
 
@@ -105,6 +112,7 @@ def jacobian_products(params, x, a0=None, *, activation="tanh"):
 
     J<T> = I,  J<k> = J<k+1> diag(g'(z<k+1>)) W_aa.  Entries may overflow to inf: a result too.
     """
+    check_cell(params, "rnn", "jacobian_products")
     _, cache = forward(params, x, a0, activation=activation)
     dg, W = _derivatives(cache), params["W_aa"]
     T, n_a = dg.shape
@@ -124,6 +132,7 @@ def jacobian_norms(params, x, a0=None, *, activation="tanh", at=None):
     singular values are exact even where the matrices themselves would overflow; the returned
     value is inf only when the norm itself exceeds the float64 range.
     """
+    check_cell(params, "rnn", "jacobian_norms")
     _, cache = forward(params, x, a0, activation=activation)
     dg = _derivatives(cache)
     T = len(dg)
@@ -177,6 +186,7 @@ def _derivatives(cache):
 
 def saturation(params, x, a0=None, *, activation="tanh"):
     """mean_i g'(z<t>_i) / gamma for t = 1..T: 1 means linear, 0 means fully saturated units."""
+    check_cell(params, "rnn", "saturation")
     act = get_activation(activation)
     _, cache = forward(params, x, a0, activation=act)
     with np.errstate(over="ignore", invalid="ignore"):
@@ -217,8 +227,10 @@ def explore(params, x, y, a0=None, *, activation="tanh", max_norm=None, sigma_po
     The loss is the cross-entropy at the last step of one sequence x (T, n_x) with label y (int).
     `max_norm` clips the parameter gradient by its global norm (None: no clipping); the Jacobian
     norms sigma are computed at every step, or at about `sigma_points` of them. Returns a
-    `GradientFlow`.
+    `GradientFlow`. Non-finite weights or gradients are results: the fields they make inf or NaN
+    are marked so (`first_nonfinite`, `nonfinite`; `regime` "undefined" for a NaN W_aa).
     """
+    check_cell(params, "rnn", "explore")
     act = get_activation(activation)
     if max_norm is not None:
         max_norm = check_float("max_norm", max_norm)
@@ -241,11 +253,8 @@ def explore(params, x, y, a0=None, *, activation="tanh", max_norm=None, sigma_po
     grad_norm = step_norms(grads["a"])
     param_grads = {k: grads[k] for k in PARAM_SHAPES["rnn"]}
     total = global_norm(param_grads)
-    factor = (
-        max_norm / total
-        if max_norm is not None and np.isfinite(total) and total > max_norm
-        else 1.0
-    )
+    clip = max_norm is not None and np.isfinite(total) and total > max_norm
+    factor = max_norm / total if clip else 1.0  # an inf or NaN gradient cannot be rescaled
     s, g = sigma_max(params["W_aa"]), act.gamma
     bad = ~np.isfinite(grad_norm)
     first_bad = int(np.nonzero(bad)[0].max()) + 1 if bad.any() else None
@@ -266,7 +275,7 @@ def explore(params, x, y, a0=None, *, activation="tanh", max_norm=None, sigma_po
             spectral_radius=spectral_radius(params["W_aa"]),
             gamma=g,
             regime=regime(s, g),
-            bound=grad_norm[-1] * bound(s, g, T),
+            bound=grad_norm[-1] * _bound(s * g, T),
             sigma_k=sigma_k + 1,
             sigma=sigma_vals,
             ratio=float(ratio),

@@ -14,7 +14,7 @@ A label of -1 means "not scored at this step": only the step where the answer is
 
 import numpy as np
 
-from ._checks import check_float, check_int
+from ._checks import MAX_BATCH, MAX_T, check_elements, check_float, check_int, check_seed
 
 SINGULAR = ("cat", "dog", "bird")
 PLURAL = ("cats", "dogs", "birds")
@@ -39,10 +39,11 @@ def agreement_tokens(m, gap, *, attractors=0.0, seed=None):
     number with probability `attractors`, otherwise a filler word. number[i] is 0 for a
     singular subject ("was") and 1 for a plural one ("were").
     """
-    m = check_int("m", m)
-    gap = check_int("gap", gap, minimum=0)
+    m = check_int("m", m, maximum=MAX_BATCH, what="sentences")
+    gap = check_int("gap", gap, minimum=0, maximum=MAX_T - 3, what=f"T = gap + 3 <= {MAX_T:,}")
+    check_elements(T=gap + 3, m=m, n_x=len(AGREEMENT_VOCAB))  # the one-hot x
     attractors = check_float("attractors", attractors, allow_zero=True, maximum=1.0)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     noun = rng.integers(0, len(_NOUNS), m)
     clause = _FILLERS[rng.integers(0, len(_FILLERS), (gap, m))]
     is_attractor = rng.random((gap, m)) < attractors
@@ -87,9 +88,10 @@ def adding(m, T, *, seed=None):
     half of the sequence and one in the second. The label is 1 when the two marked numbers add
     up to more than 1, else 0. The first marker can be up to T - 1 steps before the answer.
     """
-    m = check_int("m", m)
-    T = check_int("T", T, minimum=2)
-    rng = np.random.default_rng(seed)
+    m = check_int("m", m, maximum=MAX_BATCH, what="sequences")
+    T = check_int("T", T, minimum=2, maximum=MAX_T, what="time steps")
+    check_elements(T=T, m=m, n_x=2)
+    rng = np.random.default_rng(check_seed(seed))
     x = np.zeros((T, m, 2))
     x[:, :, 0] = rng.random((T, m))
     half = T // 2

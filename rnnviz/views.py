@@ -15,7 +15,7 @@ from functools import cache
 
 import numpy as np
 
-from ._checks import check_choice, check_float, check_int
+from ._checks import MAX_T, MAX_UNITS, check_choice, check_elements, check_float, check_int
 from ._format import at_step, fmt
 from .activations import ACTIVATIONS
 from .cells import DTYPES, init_params
@@ -58,8 +58,9 @@ def gradient_flow(
     cross-entropy at the last step against `surprising_label`; clip_threshold (None: off) clips
     the whole parameter gradient by its global norm. Returns the `GradientFlow` of `explore`.
     """
-    T = check_int("T", T, minimum=2)
-    n_a = check_int("n_a", n_a)
+    T = check_int("T", T, minimum=2, maximum=MAX_T, what="time steps")
+    n_a = check_int("n_a", n_a, maximum=MAX_UNITS, what="units")
+    check_elements(T=T, **{"n_a²": n_a * n_a})  # the Jacobian products dA<T>/dA<k>
     seed = check_int("seed", seed, minimum=0)
     weight_scale = check_float("weight_scale", weight_scale)
     check_choice("activation", activation, tuple(ACTIVATIONS))
@@ -173,6 +174,7 @@ def readouts(result, *, clip_threshold=None):
         "exploding": "σ_max·γ > 1 is necessary, not sufficient: it may explode, or saturated "
         "units may still make it vanish",
         "neither": "σ_max·γ = 1: the bound neither grows nor shrinks",
+        "undefined": "σ_max(W_aa) is not a number: W_aa holds NaN",
     }[kind]
     ratio = result.ratio
     observed = (

@@ -6,7 +6,7 @@ import re
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -106,11 +106,34 @@ def test_global_norm_clipping_leaves_non_finite_gradients_alone(grads, max_norm,
 
 
 def test_global_norm_clipping_of_an_overflowing_norm():
-    # every entry is finite, but the norm is beyond float64: it cannot be rescaled reliably
-    grads = {"W_aa": np.full((2, 2), 1e308)}
+    # every entry is finite, but the norm (2e308) is beyond float64: still rescaled exactly
+    grads = {"W_aa": np.full((2, 2), 1e308), "b_a": np.array([-1e308, 0.0])}
     clipped, total_norm = clip_by_global_norm(grads, 1.0)
-    assert total_norm == np.inf
-    assert_unchanged(clipped, grads)
+    assert total_norm == np.inf  # the true norm, sqrt(5) * 1e308, is not a float64
+    s = 1 / np.sqrt(5)
+    np.testing.assert_allclose(clipped["W_aa"], np.full((2, 2), s), rtol=1e-15)
+    np.testing.assert_allclose(clipped["b_a"], [-s, 0.0], rtol=1e-15)
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(KEYS),
+        hnp.arrays(np.float64, hnp.array_shapes(min_dims=1, max_dims=2, max_side=4),
+                   elements=st.floats(-1.7e308, 1.7e308)),
+        min_size=1,
+    ),
+    thresholds,
+)  # fmt: skip
+def test_clipping_lands_on_the_threshold_whatever_the_scale(grads, max_norm):
+    exact = math.hypot(*(v / 1e300 for a in grads.values() for v in np.ravel(a)))  # in 1e300s
+    assume(exact * 1e300 > max_norm * (1 + 1e-9))
+    clipped, _ = clip_by_global_norm(grads, max_norm)
+    assert global_norm(clipped) == pytest.approx(max_norm, rel=1e-12)
+    for k in grads:  # the direction is kept: every array times the same max_norm / ||g||
+        expected = grads[k] / 1e300 * (max_norm / exact)
+        np.testing.assert_allclose(clipped[k], expected, rtol=1e-9, atol=1e-12 * max_norm)
+    for v in clip_by_array_norm(grads, max_norm).values():
+        assert norm(v) <= max_norm * (1 + 1e-12)
 
 
 def test_global_norm_clipping_by_hand():
@@ -199,12 +222,24 @@ def test_bad_thresholds_and_gradients(clip):
             clip(grads, bad)
     with pytest.raises(TypeError, match="grads must be a dict of arrays, got list"):
         clip([np.ones(2)], 1.0)
-    with pytest.raises(TypeError, match=re.escape("grads['b_a'] must hold numbers, got dtype <U1")):
+    with pytest.raises(
+        TypeError, match=re.escape("grads['b_a'] must hold real numbers, got dtype <U1")
+    ):
         clip({"b_a": np.array(["x"])}, 1.0)
+
+
+def test_complex_and_ragged_gradients_are_refused():
+    for clip in (global_norm, lambda g: clip_by_global_norm(g, 1.0)):
+        with pytest.raises(TypeError, match=re.escape("grads['W_aa'] has complex dtype")):
+            clip({"W_aa": np.array([3 + 4j])})
+        with pytest.raises(ValueError, match=re.escape("grads['b_a'] is ragged")):
+            clip({"b_a": [[1.0], [1.0, 2.0]]})
 
 
 def test_global_norm_bad_input():
     with pytest.raises(TypeError, match="grads must be a dict of arrays, got tuple"):
         global_norm((np.ones(2),))
-    with pytest.raises(TypeError, match=re.escape("grads['W_aa'] must hold numbers, got dtype")):
+    with pytest.raises(
+        TypeError, match=re.escape("grads['W_aa'] must hold real numbers, got dtype")
+    ):
         global_norm({"W_aa": np.array([None, 1.0])})

@@ -538,3 +538,51 @@ BAD_CALLS = [
 def test_diagnostics_bad_input(function, args, kwargs, error, message):
     with pytest.raises(error, match=re.escape(message)):
         function(*args, **kwargs)
+
+
+# --- arguments that are not what the diagnostics expect --------------------------------------
+
+GRU = rv.init_params(3, 4, 2, cell="gru", seed=0)
+X1 = np.random.default_rng(0).standard_normal((6, 3))
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: rv.jacobian_products(GRU, X1),
+        lambda: rv.jacobian_norms(GRU, X1),
+        lambda: rv.saturation(GRU, X1),
+        lambda: rv.explore(GRU, X1, 1),
+    ],
+)
+def test_rnn_only_diagnostics_name_the_gated_cell(call):
+    with pytest.raises(ValueError, match=r"params are those of the 'gru' cell, \w+ needs"):
+        call()
+
+
+def test_complex_matrices_are_refused():
+    for f in (rv.sigma_max, rv.spectral_radius):
+        with pytest.raises(TypeError, match="W has complex dtype complex128"):
+            f(np.eye(2) * (1 + 1j))
+
+
+@pytest.mark.parametrize("value", [np.inf, -np.inf, np.nan])
+def test_explore_on_non_finite_weights_returns_marked_results(value):
+    params, x, _ = small_case(seed=2)
+    params["W_aa"][0, 1] = value
+    with no_warnings():
+        flow = rv.explore(params, x, 1, max_norm=1.0)
+    assert flow.first_nonfinite is not None and flow.nonfinite in ("inf", "NaN")
+    assert flow.clip_factor == 1.0  # nothing to rescale
+    assert np.isnan(flow.sigma_max) == np.isnan(value)
+    assert flow.regime == ("undefined" if np.isnan(value) else "exploding")
+    assert flow.grad_norm.shape == flow.bound.shape == (len(x),)
+
+
+def test_bound_and_regime_of_huge_and_nan_sigma():
+    with no_warnings():
+        assert np.isinf(rv.bound(1e200, 1.0, 3)[0]) and rv.bound(1e200, 1.0, 3)[-1] == 1.0
+    assert rv.regime(np.nan, 1.0) == "undefined"
+    assert rv.regime(np.inf, 0.25) == "exploding"
+    with pytest.raises(ValueError, match="T == 10001, must be <= 10,000"):
+        rv.bound(0.9, 1.0, 10_001)

@@ -1,6 +1,7 @@
 """Tests of rnnviz.rnn: the forward pass against the lecture's equation, backpropagation through
 time against central finite differences, input checks, and float32."""
 
+import re
 import warnings
 
 import numpy as np
@@ -335,7 +336,7 @@ BAD_FORWARD = [
     ({"x": np.zeros(5)}, ValueError, r"x has shape \(5,\), must be 2-D or 3-D"),
     ({"x": np.zeros((5, 2, 1, 3))}, ValueError, r"x has shape \(5, 2, 1, 3\), must be 2-D or 3-D"),
     ({"x": np.zeros((0, 3))}, ValueError, r"x has shape \(0, 3\): it is empty \(T == 0\?\)"),
-    ({"x": np.full((5, 3), "a")}, TypeError, "x must hold numbers, got dtype <U1"),
+    ({"x": np.full((5, 3), "a")}, TypeError, "x must hold real numbers, got dtype <U1"),
     ({"x": "abc"}, TypeError, "x must be an array, got str"),
     ({"activation": "softplus"}, ValueError, "activation == 'softplus', must be one of 'tanh', "),
     ({"activation": None}, ValueError, "activation == None, must be one of"),
@@ -468,3 +469,55 @@ def test_float32_overflows_sooner():
             assert not np.isfinite(loss)
     assert 34 <= steps["float32"] <= 40
     assert 303 <= steps["float64"] <= 310
+
+
+# --- what the engine refuses before computing -------------------------------------------------
+
+
+def test_complex_inputs_and_params_are_refused_by_name():
+    params = rv.init_params(3, 4, 2, seed=0)
+    x = np.ones((5, 3))
+    with pytest.raises(TypeError, match="x has complex dtype complex128"):
+        rv.forward(params, x + 1j)
+    with pytest.raises(TypeError, match="a0 has complex dtype"):
+        rv.forward(params, x, np.zeros(4, dtype=complex))
+    bad = params | {"W_aa": params["W_aa"] * (1 + 0j)}
+    with pytest.raises(TypeError, match=r"params\['W_aa'\] has complex dtype"):
+        rv.predict(bad, x)
+    with pytest.raises(
+        TypeError, match=r"params\['b_a'\] must hold real numbers, got dtype object"
+    ):
+        rv.forward(params | {"b_a": np.array([None] * 4)}, x)
+    with pytest.raises(ValueError, match="x is ragged"):
+        rv.forward(params, [[1.0, 2.0, 3.0], [1.0]])
+
+
+def test_sizes_are_capped_before_anything_is_allocated():
+    with pytest.raises(ValueError, match=r"n_a == 1000000, must be <= 4,096 \(units of a layer\)"):
+        rv.init_params(3, 10**6, 2)
+    params = rv.init_params(1, 2, 2, seed=0)
+    long = np.broadcast_to(np.zeros(1), (10_001, 1))  # a view: no memory behind it
+    with pytest.raises(ValueError, match=r"T \(len\(x\)\) == 10001, must be <= 10,000"):
+        rv.forward(params, long)
+    wide = np.broadcast_to(np.zeros(1), (100, 100_001, 1))
+    with pytest.raises(ValueError, match=r"m \(x.shape\[1\]\) == 100001, must be <= 100,000"):
+        rv.forward(params, wide)
+    big = np.broadcast_to(np.zeros(1), (10_000, 100_000, 1))  # T * m * n_a = 2e9 numbers
+    with pytest.raises(ValueError, match="numbers in one array, more than 134,217,728"):
+        rv.forward(params, big)
+
+
+@pytest.mark.parametrize(
+    ("seed", "error", "message"),
+    [
+        ("a", TypeError, "seed == 'a', must be an integer"),
+        (-1, ValueError, "seed == -1, must be >= 0"),
+        (1.5, TypeError, "seed == 1.5, must be an integer"),
+        ((1, -2), ValueError, "seed == -2, must be >= 0"),
+    ],
+)
+def test_bad_seeds_are_named(seed, error, message):
+    for make in (lambda: rv.init_params(2, 3, 2, seed=seed), lambda: rv.agreement(4, 2, seed=seed)):
+        with pytest.raises(error, match=re.escape(message)):
+            make()
+    assert rv.init_params(2, 3, 2, seed=(1, 2))["W_aa"].shape == (3, 3)  # numpy's tuples work

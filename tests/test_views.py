@@ -81,3 +81,16 @@ def test_readouts_say_sufficient_and_necessary(fake_flow):
     assert readouts(fake_flow([1e-3, 1.0]))["ratio ||dL/da<1>|| / ||dL/da<T>||"] == (
         "0.001 (vanished)"
     )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"T": 10**7}, r"T == 10000000, must be <= 10,000 \(time steps\)"),
+        ({"n_a": 10**5}, r"n_a == 100000, must be <= 4,096 \(units\)"),
+        ({"T": 9_000, "n_a": 512}, r"T \(9,000\) \* n_a² \(262,144\) = 2,359,296,000 numbers"),
+    ],
+)
+def test_huge_settings_are_refused_at_once(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        gradient_flow(**kwargs)

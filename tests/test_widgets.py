@@ -258,6 +258,8 @@ def test_every_control_changes_the_views(explorer):
         ({"n_a": 100}, "n_a == 100"),
         ({"seed": -1}, "seed == -1"),
         ({"T_range": (10, 5)}, "T_range"),
+        ({"T_range": (2, 10**6)}, r"T_range == 1000000, must be <= 1,000 \(the largest setting"),
+        ({"n_a_range": (2, 4096)}, r"n_a_range == 4096, must be <= 128"),
         ({"weight_scale_range": (0.0, 2.0)}, "weight_scale_range"),
         ({"speed": 25}, "speed == 25"),
         ({"weight_scale_step": 0.0}, "weight_scale_step"),

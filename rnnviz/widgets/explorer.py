@@ -30,6 +30,10 @@ from .panel import (
 
 CLIP_THRESHOLDS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
 
+# The sliders' largest settings: one slider step at T = 1000 and n_a = 128 takes about 0.6 s.
+MAX_T_SLIDER = 1000
+MAX_N_A_SLIDER = 128
+
 
 class GradientFlowExplorer(Panel):
     """Watch the gradient shrink or grow as it travels backward through an unrolled RNN.
@@ -56,9 +60,10 @@ class GradientFlowExplorer(Panel):
         n_a_range=(2, 64), seed_range=(0, 20), speed=30,
     ):  # fmt: skip
         super().__init__()
-        T_lo, T_hi = check_int_pair("T_range", T_range, 2)
+        fast = "the largest setting still computes in under a second"
+        T_lo, T_hi = check_int_pair("T_range", T_range, 2, MAX_T_SLIDER, fast)
         s_lo, s_hi = check_float_pair("weight_scale_range", weight_scale_range)
-        n_lo, n_hi = check_int_pair("n_a_range", n_a_range, 1)
+        n_lo, n_hi = check_int_pair("n_a_range", n_a_range, 1, MAX_N_A_SLIDER, fast)
         seed_lo, seed_hi = check_int_pair("seed_range", seed_range, 0)
         step = check_float("weight_scale_step", weight_scale_step, maximum=s_hi - s_lo)
         check_choice("activation", activation, tuple(ACTIVATIONS))
