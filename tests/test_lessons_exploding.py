@@ -261,3 +261,9 @@ def test_nudge_changes_every_weight_by_about_the_given_size():
 def test_outcome_describes_a_run_in_words(diverged_at, final, words):
     history = {"diverged_at": diverged_at, "loss": np.array([0.9, final])}
     assert words in le.outcome(history)
+
+
+def test_nudge_names_a_bad_seed():
+    params = rv.init_params(2, 3, 2, seed=0)
+    with pytest.raises(TypeError, match="seed == 'x', must be an integer"):
+        le.nudge(params, 1e-12, seed="x")

@@ -25,7 +25,7 @@ so L = log(1 + exp(-2 v a<T>)) for label 0 ("a<T> > 0") and log(1 + exp(2 v a<T>
 import numpy as np
 import plotly.graph_objects as go
 
-from .._checks import check_choice, check_float, check_int
+from .._checks import check_choice, check_float, check_int, check_seed
 from ..activations import get_activation
 from ..cells import forward
 from ..clipping import global_norm
@@ -66,7 +66,7 @@ def nudge(params, size, *, seed=None):
     difference another CPU's arithmetic makes: in the exploding regime it grows like the gradient.
     """
     size = check_float("size", size, allow_zero=True)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     return {k: (v * (1 + size * rng.standard_normal(np.shape(v)))).astype(v.dtype) for k, v in
             params.items()}  # fmt: skip
 
@@ -131,7 +131,7 @@ def nonnormal_matrix(n, *, sigma_max=1.5, spectral_radius=0.5, seed=None):
     rho = check_float("spectral_radius", spectral_radius)
     if sigma < rho:
         raise ValueError(f"sigma_max == {sigma}, must be >= spectral_radius == {rho}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     D = np.diag(rho * np.linspace(-1.0, 1.0, n))
     U = np.triu(rng.standard_normal((n, n)), 1)
     lo, hi = 0.0, 1.0
