@@ -9,8 +9,11 @@ BIOME  := node_modules/.bin/biome
 
 .PHONY: lab test lint format bench strip clean notebooks browser
 
+# lab-settings/overrides.json: JupyterLab's defaults for this course (no news or update prompt
+# over the figures on first start); the user's own settings still apply on top.
 lab: $(VENV)/.course
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(ROOT_FLAG)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks \
+	  --LabApp.app_settings_dir=$(CURDIR)/lab-settings $(ROOT_FLAG)
 
 test: $(VENV)/.test browser $(BIOME)
 	$(BIN)/ruff check .

@@ -99,3 +99,20 @@ def test_environment_installs_the_package_itself(texts):
     deps = yaml.safe_load(texts[1])["dependencies"]
     pip_section = next(d["pip"] for d in deps if isinstance(d, dict))
     assert any(line.split()[-1] == "." for line in pip_section)
+
+
+def test_lab_settings_are_valid_and_used_by_make_lab():
+    """lab-settings/overrides.json sets real JupyterLab settings, and `make lab` passes it."""
+    import json
+
+    import jsonschema
+
+    overrides = json.loads((ROOT / "lab-settings" / "overrides.json").read_text())
+    schemas = Path(sys.prefix) / "share" / "jupyter" / "lab" / "schemas"
+    for plugin, values in overrides.items():
+        package, name = plugin.rsplit(":", 1)
+        schema = json.loads((schemas / package / f"{name}.json").read_text())
+        jsonschema.validate(values, schema)  # also: no unknown key (additionalProperties false)
+    assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+    lab = re.search(r"^lab:.*?(?=^\S)", (ROOT / "Makefile").read_text(), re.S | re.M).group()
+    assert "--LabApp.app_settings_dir=$(CURDIR)/lab-settings" in lab

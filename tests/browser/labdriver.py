@@ -38,11 +38,11 @@ WIDGET_NAMES = (
     "interact",
     "widgets.",
 )
-OVERRIDES = {
-    # Render every cell: with the default windowing, cells far below the viewport are not in the
-    # DOM and cannot be inspected.
+# The course's own settings (`make lab` uses them: no news prompt), and for the tests: render
+# every cell (with the default windowing, cells far below the viewport are not in the DOM).
+PROJECT_SETTINGS = Path(__file__).resolve().parents[2] / "lab-settings" / "overrides.json"
+OVERRIDES = json.loads(PROJECT_SETTINGS.read_text(encoding="utf-8")) | {
     "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
-    "@jupyterlab/apputils-extension:notification": {"checkForUpdates": False, "fetchNews": "false"},
 }
 
 
