@@ -118,6 +118,26 @@ def clipping_geometry(g, clip_threshold):
     )  # fmt: skip
 
 
+def clipping_readouts(r):
+    """The clipping widget's readouts as {name: text}: each vector, and what clipping did to it."""
+    row = "length {:.2f}, angle {:.1f}°"
+
+    def effect(clipped, turn):
+        if np.array_equal(clipped, r.g):
+            return "unchanged"
+        return f"shorter, turned by {turn:.1f}°" if turn >= 0.05 else "only shorter, not turned"
+
+    return {
+        "g": row.format(r.norm_g, r.angle_g),
+        "clipped by value": row.format(r.norm_by_value, r.angle_by_value)
+        + ": "
+        + effect(r.by_value, r.turn_by_value),
+        "clipped by norm": row.format(r.norm_by_norm, r.angle_by_norm)
+        + ": "
+        + effect(r.by_norm, r.turn_by_norm),
+    }
+
+
 # --- the explorer's text and chain -------------------------------------------------------------
 
 
@@ -184,7 +204,11 @@ def readouts(result, *, clip_threshold=None):
         if ratio < 1e-2
         else "exploded"
         if ratio > 1e2
-        else "kept its size (within 100×)"
+        else "grew, but less than 100×"
+        if ratio > 1.5
+        else "shrank, but less than 100×"
+        if ratio < 1 / 1.5
+        else "kept its size"
     )
     if clip_threshold is None:
         clip = "off"

@@ -94,3 +94,19 @@ def test_readouts_say_sufficient_and_necessary(fake_flow):
 def test_huge_settings_are_refused_at_once(kwargs, message):
     with pytest.raises(ValueError, match=message):
         gradient_flow(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("g", "c", "by_value", "by_norm"),
+    [
+        # atan(0.6 / 1) - atan(0.6 / 3) = 30.96° - 11.31°
+        ((3.0, 0.6), 1.0, "shorter, turned by 19.7°", "only shorter, not turned"),
+        ((1.0, 1.0), 1.2, "unchanged", "only shorter, not turned"),  # |g| = 1.41 > 1.2
+        ((3.0, 3.0), 1.0, "only shorter, not turned", "only shorter, not turned"),
+        ((0.5, 0.2), 1.0, "unchanged", "unchanged"),
+    ],
+)
+def test_clipping_readouts_say_what_happened(g, c, by_value, by_norm):
+    text = views.clipping_readouts(views.clipping_geometry(g, c))
+    assert text["clipped by value"].endswith(": " + by_value)
+    assert text["clipped by norm"].endswith(": " + by_norm)

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import pytest
 from comm import DummyComm
 
+from rnnviz import views
 from rnnviz._format import fmt
 from rnnviz.views import (
     CHAIN_LOG_RANGE,
@@ -321,7 +322,7 @@ def test_clipping_geometry_widget(sent):
                     r = w.result
                     by_value = {t.meta: t for t in w.figure.data}["by_value"]
                     np.testing.assert_allclose([by_value.x[1], by_value.y[1]], r.by_value)
-                    assert f"turned by {r.turn_by_value:.1f}°" in w.readout.value
+                    assert views.clipping_readouts(r)["clipped by value"] in w.readout.value
                     assert w.figure.layout.shapes[0].x1 == c
     assert [str(m.message) for m in caught] == []
     assert w.result.turn_by_norm == pytest.approx(0.0, abs=1e-9)

@@ -5,7 +5,7 @@ import numpy as np
 
 from .._checks import check_float, check_range
 from ..figures import draw_clipping_geometry, plot_clipping_geometry
-from ..views import clipping_geometry
+from ..views import clipping_geometry, clipping_readouts
 from .panel import READOUT, WRAP, FigureWidget, Panel, fixed_width, float_slider, readout_table
 
 LIMIT = 3.4  # half-width of the view
@@ -31,7 +31,7 @@ class ClippingGeometry(Panel):
         }
         self.result = clipping_geometry((g1, g2), c)
         self.figure = FigureWidget(plot_clipping_geometry(self.result, limit=LIMIT))
-        self.readout = widgets.HTML(_clippingreadout_table(self.result), layout=READOUT)
+        self.readout = widgets.HTML(readout_table(clipping_readouts(self.result)), layout=READOUT)
         views = [widgets.HBox([fixed_width(self.figure), self.readout], layout=WRAP)]
         self._assemble("Clipping a gradient: by value or by norm", controls, views)
 
@@ -40,17 +40,4 @@ class ClippingGeometry(Panel):
         self.result = r = clipping_geometry((s["g1"], s["g2"]), s["clip_threshold"])
         with self.figure.batch_update():
             draw_clipping_geometry(self.figure, r, limit=LIMIT)
-        self.readout.value = _clippingreadout_table(r)
-
-
-def _clippingreadout_table(r):
-    row = "length {:.2f}, angle {:.1f}°"
-    return readout_table(
-        {
-            "g": row.format(r.norm_g, r.angle_g),
-            "clipped by value": row.format(r.norm_by_value, r.angle_by_value)
-            + f": turned by {r.turn_by_value:.1f}°",
-            "clipped by norm": row.format(r.norm_by_norm, r.angle_by_norm)
-            + f": turned by {r.turn_by_norm:.1f}°, only shorter",
-        }
-    )
+        self.readout.value = readout_table(clipping_readouts(r))
