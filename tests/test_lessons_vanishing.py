@@ -161,3 +161,17 @@ def test_state_influence_checks_its_arguments():
 def test_train_runs_checks_the_optimizer():
     with pytest.raises(ValueError, match="optimizer == 'rmsprop'"):
         lv.train_runs([2], [0], optimizer="rmsprop")
+
+
+def test_gradient_errors_tell_a_right_gradient_from_a_transposed_one():
+    params = rv.init_params(3, 4, 2, seed=0)
+    x, y = np.eye(3)[[0, 2, 1, 2]], np.array([1, 0, 0, 1])
+    _, grads = rv.loss_and_grads(params, x, y)
+    assert lv.gradient_errors(params, x, y, "W_aa", grads["W_aa"]).max() < 1e-6
+    wrong = lv.gradient_errors(params, x, y, "W_aa", grads["W_aa"].T)
+    assert np.diag(wrong).max() < 1e-6  # a transpose keeps the diagonal
+    assert (wrong[~np.eye(4, dtype=bool)] > 0.1).all()
+    with pytest.raises(ValueError, match="name == 'W_xx', must be one of W_aa"):
+        lv.gradient_errors(params, x, y, "W_xx", grads["W_aa"])
+    with pytest.raises(ValueError, match=r"grad has shape \(3,\)"):
+        lv.gradient_errors(params, x, y, "b_a", np.zeros(3))

@@ -1,6 +1,8 @@
 """Computations and figures for the lessons on backpropagation through time and vanishing gradients.
 
 - `plot_unrolled_rnn`: the unrolled network as a graph, forward arrows and backward arrows.
+- `gradient_errors`: a gradient of one parameter array (yours, or a buggy one) against central
+  differences of the loss, entry by entry.
 - `untied_gradient_norms`: the same network with a different matrix at every step, a deep
   feedforward network in disguise: a<t> = g(W<t> a<t-1> + W_ax x<t> + b_a).
 - `state_influence`: ||da<t>/dx<k>||, how far each input moves a later hidden state.
@@ -23,7 +25,7 @@ from ..diagnostics import step_norms
 from ..experiments import success_flags as success_flags  # the notebook counts with it
 from ..figures import plot_connectivity
 from ..figures.style import COLORS, DASHES, FONT, SERIES, SMALL, SYMBOLS, html
-from ..output import softmax
+from ..output import loss_and_grads, softmax
 from ..tasks import AGREEMENT_VOCAB, PLURAL, SINGULAR
 
 TOP = 100  # top margin (px): the title sits below plotly's mode bar, which takes the top ~35 px
@@ -107,6 +109,30 @@ def _add_arrow(fig, start, end, line, name, *, show=False):
 
 
 # --- a deep network with a new matrix at every layer -----------------------------------------
+
+
+def gradient_errors(params, x, y, name, grad, *, eps=1e-6):
+    """|numeric - grad| / (|numeric| + |grad|) for every entry of dL/d params[name].
+
+    numeric = (L(w + eps) - L(w - eps)) / (2 eps), one entry w of params[name] at a time, with
+    L from `loss_and_grads(params, x, y)`. Returns an array of the shape of params[name]; an
+    entry where both are 0 gets 0.
+    """
+    if name not in params:
+        raise ValueError(f"name == {name!r}, must be one of {', '.join(params)}")
+    grad = np.asarray(grad, dtype=np.float64)
+    if grad.shape != params[name].shape:
+        raise ValueError(f"grad has shape {grad.shape}, params[{name!r}] {params[name].shape}")
+    numeric = np.empty_like(grad)
+    for i in np.ndindex(grad.shape):
+        bumped = {k: v.copy() for k, v in params.items()}
+        bumped[name][i] += eps
+        up, _ = loss_and_grads(bumped, x, y)
+        bumped[name][i] -= 2 * eps
+        down, _ = loss_and_grads(bumped, x, y)
+        numeric[i] = (up - down) / (2 * eps)
+    scale = np.abs(numeric) + np.abs(grad)
+    return np.abs(numeric - grad) / np.where(scale > 0, scale, 1.0)
 
 
 def untied_gradient_norms(params, weights, x, y, a0=None, *, activation="tanh"):
