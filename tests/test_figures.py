@@ -1,12 +1,16 @@
 """The figures: pure functions of dicts and arrays, readable on a projector, honest about NaN."""
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import plotly.graph_objects as go
 import pytest
 
 from rnnviz.figures import (
+    draw_clipping_geometry,
+    draw_connectivity,
+    draw_gradient_norms,
     plot_chain,
     plot_clipping_geometry,
     plot_connectivity,
@@ -203,10 +207,6 @@ def test_training_curves_mark_divergence():
     assert len({t.line.dash for t in lines}) == 2 and len({t.line.color for t in lines}) == 2
     assert fig.layout.yaxis.type == "log" and fig.layout.yaxis2.type == "log"
     assert np.isnan(lines[1].y[3]), "inf is a gap on a log axis, not a crash"
-    with pytest.raises(ValueError, match="histories\\['x'\\] has no 'grad_norm'"):
-        plot_training({"x": {"loss": [1.0]}})
-    with pytest.raises(ValueError, match="histories must be a non-empty dict"):
-        plot_training({})
 
 
 def test_success_rates_bars_and_seed_dots():
@@ -220,8 +220,6 @@ def test_success_rates_bars_and_seed_dots():
     assert len(dots[0].y) == 8 and list(dots[0].x[:4]) == ["10"] * 4
     assert bars[0].marker.pattern.shape != bars[1].marker.pattern.shape
     assert fig.layout.xaxis.title.text == "gap" and fig.layout.yaxis.tickformat == ".0%"
-    with pytest.raises(ValueError, match=r"table\[10\]\['SGD'\] == \[1.5\]"):
-        plot_success_rates({10: {"SGD": 1.5}})
 
 
 def test_log_ticks_are_1_2_5_over_few_decades_and_powers_of_ten_over_many():
@@ -235,3 +233,181 @@ def test_log_ticks_are_1_2_5_over_few_decades_and_powers_of_ten_over_many():
     assert labels[0] == "10⁻⁵" and labels[5] == "1" and labels[-1] == "10²"
     ticks, _ = log_ticks(1e-300, 1e300)
     assert len(ticks) <= 8
+
+
+# --- bad input: a named TypeError or ValueError before anything is drawn ----------------------
+
+RUN = {"loss": [1.0, 0.5], "grad_norm": [2.0, 1.0]}  # a valid history of two steps
+GEOMETRY = clipping_geometry((2.0, 1.0), 1.0)
+FLOW_TYPE = r"result must be a GradientFlow from rv.gradient_flow\(...\) or rv.explore\(...\)"
+
+
+def bad(name, call, error, match):
+    """One case: call(r), with r a valid GradientFlow, raises `error` whose message matches."""
+    return pytest.param(call, error, match, id=name)
+
+
+BAD_INPUT = [
+    # plot_gradient_norms, draw_gradient_norms
+    bad("norms 1-D array", lambda r: plot_gradient_norms(np.ones(5)), TypeError,
+        FLOW_TYPE + r", got an array of shape \(5,\)"),
+    bad("norms None", lambda r: plot_gradient_norms(None), TypeError, FLOW_TYPE + ", got None"),
+    bad("norms str", lambda r: plot_gradient_norms("flow"), TypeError, FLOW_TYPE + ", got 'flow'"),
+    bad("norms empty dict", lambda r: plot_gradient_norms({}), TypeError, FLOW_TYPE + ", got {}"),
+    bad("norms short grad_norm", lambda r: plot_gradient_norms(replace(r, grad_norm=np.ones(3))),
+        ValueError, r"result.grad_norm has shape \(3,\), must be \(4,\), like result.k"),
+    bad("norms 2-D bound", lambda r: plot_gradient_norms(replace(r, bound=np.ones((4, 2)))),
+        ValueError, r"result.bound has shape \(4, 2\), must be \(4,\)"),
+    bad("norms sigma", lambda r: plot_gradient_norms(replace(r, sigma=np.ones(2))), ValueError,
+        r"result.sigma has shape \(2,\), must be \(4,\), like result.sigma_k"),
+    bad("norms empty k", lambda r: plot_gradient_norms(replace(r, k=np.arange(0))), ValueError,
+        r"result.k has shape \(0,\), must be 1-D and not empty"),
+    bad("norms complex", lambda r: plot_gradient_norms(replace(r, grad_norm=r.grad_norm * 1j)),
+        TypeError, "result.grad_norm has complex dtype"),
+    bad("norms clip_threshold < 0", lambda r: plot_gradient_norms(r, clip_threshold=-1.0),
+        ValueError, "clip_threshold == -1.0, must be > 0"),
+    bad("norms clip_threshold str", lambda r: plot_gradient_norms(r, clip_threshold="1"),
+        TypeError, "clip_threshold == '1', must be a real number"),
+    bad("norms title", lambda r: plot_gradient_norms(r, title=3), TypeError,
+        "title == 3, must be a string or None"),
+    bad("draw norms 1-D array", lambda r: draw_gradient_norms(plot_gradient_norms(r), np.ones(5)),
+        TypeError, FLOW_TYPE),
+    # plot_chain
+    bad("chain 1-D array", lambda r: plot_chain(np.ones(5)), TypeError, FLOW_TYPE),
+    bad("chain dict", lambda r: plot_chain({"grad_norm": [1.0]}), TypeError, FLOW_TYPE),
+    bad("chain wrong shape", lambda r: plot_chain(replace(r, grad_norm_clipped=np.ones(5))),
+        ValueError, r"result.grad_norm_clipped has shape \(5,\), must be \(4,\)"),
+    bad("chain clip_threshold", lambda r: plot_chain(r, clip_threshold=0), ValueError,
+        "clip_threshold == 0.0, must be > 0"),
+    bad("chain animate", lambda r: plot_chain(r, animate="no"), TypeError,
+        "animate == 'no', must be True or False"),
+    bad("chain title", lambda r: plot_chain(r, title=["a"]), TypeError, r"title == \['a'\]"),
+    # plot_clipping_geometry, draw_clipping_geometry
+    bad("clipping pair", lambda r: plot_clipping_geometry((2.0, 1.0)), TypeError,
+        r"geometry must be a ClipGeometry from rv.clipping_geometry\(g, clip_threshold\), "
+        r"got \(2.0, 1.0\)"),
+    bad("clipping None", lambda r: plot_clipping_geometry(None), TypeError, "geometry must be"),
+    bad("clipping flow", lambda r: plot_clipping_geometry(r), TypeError,
+        "geometry must be a ClipGeometry.*got a GradientFlow"),
+    bad("clipping limit < 0", lambda r: plot_clipping_geometry(GEOMETRY, limit=-2), ValueError,
+        "limit == -2.0, must be > 0"),
+    bad("clipping limit str", lambda r: plot_clipping_geometry(GEOMETRY, limit="2"), TypeError,
+        "limit == '2', must be a real number"),
+    bad("draw clipping array",
+        lambda r: draw_clipping_geometry(plot_clipping_geometry(GEOMETRY), np.ones(2)),
+        TypeError, "geometry must be a ClipGeometry"),
+    # plot_connectivity, draw_connectivity
+    bad("connectivity 1-D", lambda r: plot_connectivity(np.ones(5)), ValueError,
+        r"C has shape \(5,\), must be 2-D"),
+    bad("connectivity 3-D", lambda r: plot_connectivity(np.ones((2, 2, 2))), ValueError,
+        r"C has shape \(2, 2, 2\), must be 2-D"),
+    bad("connectivity not square", lambda r: plot_connectivity(np.ones((3, 4))), ValueError,
+        r"C has shape \(3, 4\), must be square \(T, T\)"),
+    bad("connectivity empty", lambda r: plot_connectivity(np.ones((0, 0))), ValueError,
+        r"C has shape \(0, 0\): it is empty"),
+    bad("connectivity None", lambda r: plot_connectivity(None), TypeError,
+        "C must be an array, got NoneType"),
+    bad("connectivity str", lambda r: plot_connectivity("C"), TypeError, "C must be an array"),
+    bad("connectivity complex", lambda r: plot_connectivity(np.eye(3) * 1j), TypeError,
+        "C has complex dtype"),
+    bad("connectivity ragged", lambda r: plot_connectivity([[1.0], [1.0, 2.0]]), ValueError,
+        "C is ragged"),
+    bad("connectivity title", lambda r: plot_connectivity(np.eye(3), title=1.5), TypeError,
+        "title == 1.5, must be a string or None"),
+    bad("draw connectivity shape",
+        lambda r: draw_connectivity(plot_connectivity(np.eye(3)), np.ones((3, 2))), ValueError,
+        r"C has shape \(3, 2\), must be square"),
+    # plot_training
+    bad("training 1-D array", lambda r: plot_training(np.ones(5)), TypeError,
+        r"histories must be a dict label -> history, got an array of shape \(5,\)"),
+    bad("training None", lambda r: plot_training(None), TypeError, "histories must be a dict"),
+    bad("training str", lambda r: plot_training("SGD"), TypeError,
+        "histories must be a dict label -> history, got 'SGD'"),
+    bad("training empty dict", lambda r: plot_training({}), ValueError,
+        "histories == {}, must hold at least one run"),
+    bad("training history list", lambda r: plot_training({"SGD": [1.0, 0.5]}), TypeError,
+        r"histories\['SGD'\] must be a dict"),
+    bad("training no grad_norm", lambda r: plot_training({"x": {"loss": [1.0]}}), ValueError,
+        r"histories\['x'\] has no 'grad_norm'"),
+    bad("training 2-D loss", lambda r: plot_training({"x": {**RUN, "loss": np.ones((2, 2))}}),
+        ValueError, r"histories\['x'\]\['loss'\] has shape \(2, 2\), must be 1-D"),
+    bad("training lengths", lambda r: plot_training({"x": {**RUN, "grad_norm": [1.0]}}),
+        ValueError, r"histories\['x'\]\['grad_norm'\] has shape \(1,\), must be \(2,\)"),
+    bad("training clipped length", lambda r: plot_training({"x": {**RUN, "clipped": [True]}}),
+        ValueError, r"histories\['x'\]\['clipped'\] has shape \(1,\), must be \(2,\)"),
+    bad("training complex", lambda r: plot_training({"x": {**RUN, "loss": [1j, 1.0]}}),
+        TypeError, r"histories\['x'\]\['loss'\] has complex dtype"),
+    bad("training str loss", lambda r: plot_training({"x": {**RUN, "loss": "high"}}), TypeError,
+        r"histories\['x'\]\['loss'\] must hold real numbers"),
+    bad("training diverged_at", lambda r: plot_training({"x": {**RUN, "diverged_at": 7}}),
+        ValueError, r"histories\['x'\]\['diverged_at'\] == 7, must be <= 2"),
+    bad("training diverged_at float",
+        lambda r: plot_training({"x": {**RUN, "diverged_at": 1.5}}), TypeError,
+        r"histories\['x'\]\['diverged_at'\] == 1.5, must be an integer"),
+    bad("training title", lambda r: plot_training({"x": RUN}, title=None), TypeError,
+        "title == None, must be a string"),
+    bad("training styles str", lambda r: plot_training({"x": RUN}, styles="dash"), TypeError,
+        "styles == 'dash', must be a list of triples"),
+    bad("training styles empty", lambda r: plot_training({"x": RUN}, styles=[]), ValueError,
+        r"styles == \[\], must hold at least one"),
+    bad("training style pair", lambda r: plot_training({"x": RUN}, styles=[("blue", "dot")]),
+        TypeError, r"styles\[0\] == \('blue', 'dot'\), must be \(colour, dash, symbol\)"),
+    bad("training style colour",
+        lambda r: plot_training({"x": RUN}, styles=[("red", "dot", "x")]), ValueError,
+        r"styles\[0\]\[0\] == 'red', must be one of 'black'"),
+    bad("training range number", lambda r: plot_training({"x": RUN}, loss_range=10), ValueError,
+        r"loss_range == 10, must be a pair \(lo, hi\)"),
+    bad("training range triple", lambda r: plot_training({"x": RUN}, norm_range=(1, 2, 3)),
+        ValueError, r"norm_range == \(1, 2, 3\), must be a pair"),
+    bad("training range reversed", lambda r: plot_training({"x": RUN}, loss_range=(10, 1)),
+        ValueError, r"loss_range == \(10, 1\), lo must be < hi"),
+    bad("training range zero", lambda r: plot_training({"x": RUN}, norm_range=(0, 1)),
+        ValueError, "norm_range == 0.0, must be > 0"),
+    bad("training range str", lambda r: plot_training({"x": RUN}, norm_range=("a", "b")),
+        TypeError, "norm_range == 'a', must be a real number"),
+    # plot_success_rates
+    bad("success 1-D array", lambda r: plot_success_rates(np.ones(3)), TypeError,
+        r"table must be a dict setting -> \{label: values\}, got an array of shape \(3,\)"),
+    bad("success None", lambda r: plot_success_rates(None), TypeError, "table must be a dict"),
+    bad("success empty dict", lambda r: plot_success_rates({}), ValueError,
+        "table == {}, must hold at least one setting"),
+    bad("success row list", lambda r: plot_success_rates({10: [0.5]}), TypeError,
+        r"table\[10\] must be a dict label -> values, got \[0.5\]"),
+    bad("success value > 1", lambda r: plot_success_rates({10: {"SGD": 1.5}}), ValueError,
+        r"table\[10\]\['SGD'\] == \[1.5\], must be in \[0, 1\]"),
+    bad("success value str", lambda r: plot_success_rates({10: {"SGD": "all"}}), TypeError,
+        r"table\[10\]\['SGD'\] must hold real numbers"),
+    bad("success value None", lambda r: plot_success_rates({10: {"SGD": None}}), TypeError,
+        r"table\[10\]\['SGD'\] must hold real numbers"),
+    bad("success complex", lambda r: plot_success_rates({10: {"SGD": [0.5j]}}), TypeError,
+        r"table\[10\]\['SGD'\] has complex dtype"),
+    bad("success 2-D", lambda r: plot_success_rates({10: {"SGD": [[0.5, 1.0]]}}), ValueError,
+        r"table\[10\]\['SGD'\] has shape \(1, 2\), must be a number or one per seed"),
+    bad("success setting_name", lambda r: plot_success_rates({10: {"a": 1}}, setting_name=5),
+        TypeError, "setting_name == 5, must be a string"),
+    bad("success title", lambda r: plot_success_rates({10: {"a": 1}}, title=None), TypeError,
+        "title == None, must be a string"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("call, error, match", BAD_INPUT)
+def test_bad_input_raises_an_error_that_names_the_argument(fake_flow, call, error, match):
+    with pytest.raises(error, match=match):
+        call(fake_flow([1e-3, 1e-2, 1e-1, 1.0]))
+
+
+def test_nan_and_inf_inside_valid_input_are_drawn_not_rejected(fake_flow):
+    flow = fake_flow([np.nan, np.inf, 0.0, 1.0])
+    C = np.tril(np.ones((4, 4)))
+    C[2, 0], C[3, 0] = np.nan, np.inf
+    run = {"loss": [0.7, np.inf, np.nan], "grad_norm": [1.0, np.nan, np.inf], "clipped": None}
+    figs = [
+        plot_gradient_norms(flow, clip_threshold=1),
+        plot_chain(flow, clip_threshold=np.float32(0.5), animate=np.bool_(False), title="t"),
+        plot_clipping_geometry(GEOMETRY, limit=3),
+        plot_connectivity(C.tolist(), title="t"),
+        plot_training({"x": run, "y": {**run, "diverged_at": 3}}, loss_range=[0.1, 10]),
+        plot_training({"diverged at once": {"loss": [], "grad_norm": [], "diverged_at": 0}}),
+        plot_success_rates({10: {"a": np.nan, "b": [True, False]}, 20: {}}, setting_name="gap"),
+    ]
+    assert all(isinstance(f, go.Figure) for f in figs)

@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 import rnnviz as rv
@@ -31,12 +32,59 @@ def test_text_in_the_quiz_is_escaped():
     assert "y_hat&lt;3&gt;" in widget.children[0].value
 
 
-def test_answer_and_bad_input():
+def test_answer():
     assert quiz.answer("clipping_vanishing", 0).ok
     assert not quiz.answer("clipping_vanishing", 1).ok
-    with pytest.raises(ValueError, match="choice == 5"):
-        quiz.answer("clipping_vanishing", 5)
-    with pytest.raises(ValueError, match="question == 'x'"):
-        quiz.answer("x", 0)
-    with pytest.raises(ValueError, match="'x' is not one of"):
-        rv.Quiz(["x"])
+    assert quiz.answer("clipping_vanishing", np.int64(0)).ok
+
+
+def test_one_question_id_is_a_quiz_of_one_question():
+    assert list(rv.Quiz("sigma_gt_one").buttons) == ["sigma_gt_one"]
+    assert list(rv.Quiz(("value_vs_norm", "sigma_gt_one")).buttons) == [
+        "value_vs_norm",
+        "sigma_gt_one",
+    ]
+    assert list(rv.Quiz().buttons) == list(quiz.QUIZ)
+
+
+VALID = "one of 'clipping_vanishing', 'sigma_gt_one'"  # the message lists the valid ids
+
+
+@pytest.mark.parametrize(
+    "questions, error, match",
+    [
+        ("x", ValueError, f"questions == 'x', must be {VALID}"),
+        (["x"], ValueError, rf"questions\[0\] == 'x', must be {VALID}"),
+        (["sigma_gt_one", "Sigma_gt_one"], ValueError, r"questions\[1\] == 'Sigma_gt_one'"),
+        ([], ValueError, r"questions == \[\] is empty"),
+        ((), ValueError, r"questions == \(\) is empty"),
+        (["easier_to_spot", "easier_to_spot"], ValueError, "names 'easier_to_spot' twice"),
+        ([3], TypeError, r"questions\[0\] == 3, must be a question id \(a string\)"),
+        ([None], TypeError, r"questions\[0\] == None, must be a question id"),
+        ([["sigma_gt_one"]], TypeError, r"questions\[0\] == \['sigma_gt_one'\]"),
+        (3, TypeError, "questions == 3, must be a question id or a list of them"),
+        ({"sigma_gt_one"}, TypeError, r"questions == \{'sigma_gt_one'\}, must be"),
+        (b"sigma_gt_one", TypeError, "questions == b'sigma_gt_one', must be"),
+    ],
+)
+def test_quiz_names_the_bad_argument(questions, error, match):
+    with pytest.raises(error, match=match):
+        rv.Quiz(questions)
+
+
+@pytest.mark.parametrize(
+    "question, choice, error, match",
+    [
+        ("x", 0, ValueError, f"question == 'x', must be {VALID}"),
+        (["x"], 0, TypeError, r"question == \['x'\], must be a question id"),
+        (None, 0, TypeError, "question == None, must be a question id"),
+        ("clipping_vanishing", 5, ValueError, "choice == 5, must be <= 1"),
+        ("clipping_vanishing", -1, ValueError, "choice == -1, must be >= 0"),
+        ("clipping_vanishing", 1.0, TypeError, "choice == 1.0, must be an integer"),
+        ("clipping_vanishing", True, TypeError, "choice == True, must be an integer"),
+        ("clipping_vanishing", "0", TypeError, "choice == '0', must be an integer"),
+    ],
+)
+def test_answer_names_the_bad_argument(question, choice, error, match):
+    with pytest.raises(error, match=match):
+        quiz.answer(question, choice)

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from .._format import power_of_ten
 from ..views import CHAIN_LOG_RANGE, chain_data
-from .style import COLORS, SMALL, html, layout
+from .style import COLORS, SMALL, check_flow, html, layout, received
 
 
 def plot_chain(result, *, clip_threshold=None, animate=True, title=None):
@@ -20,7 +20,15 @@ def plot_chain(result, *, clip_threshold=None, animate=True, title=None):
     forward pass; with `animate`, plotly's own Play button reveals them from step T back to
     step 1, one step per frame. Works without a kernel (static HTML); the GradientFlowExplorer
     draws the same data in SVG and animates it in the browser.
+
+    result : `GradientFlow` from `rv.gradient_flow` or `rv.explore`
+    clip_threshold : float > 0 or None, the max_norm `result` was computed with
+    animate : bool, add the Play button and its frames
+    title : str or None, default how much the gradient changed
     """
+    check_flow(result, clip_threshold, title)
+    if not isinstance(animate, bool | np.bool_):
+        raise TypeError(f"animate == {received(animate)}, must be True or False")
     c = chain_data(result, clip_threshold=clip_threshold)
     T, (lo, hi) = c["T"], CHAIN_LOG_RANGE
     k = np.arange(1, T + 1)

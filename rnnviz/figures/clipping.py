@@ -3,8 +3,10 @@
 import numpy as np
 import plotly.graph_objects as go
 
+from .._checks import check_float
 from .._format import fmt
-from .style import COLORS, layout
+from ..views import ClipGeometry
+from .style import COLORS, check_result, layout
 
 
 def plot_clipping_geometry(geometry, *, limit=None):
@@ -12,8 +14,9 @@ def plot_clipping_geometry(geometry, *, limit=None):
 
     geometry : `views.ClipGeometry`: g, by_value, by_norm (each (2,)), clip_threshold, and the
         angles (degrees) and lengths
-    limit : half-width of the square view, default just large enough for g
+    limit : float > 0, half-width of the square view; default just large enough for g
     """
+    _check(geometry, limit)
     fig = go.Figure()
     styles = [
         ("g", "gradient g", COLORS["black"], "solid", 5),
@@ -51,6 +54,7 @@ def plot_clipping_geometry(geometry, *, limit=None):
 
 def draw_clipping_geometry(fig, geometry, *, limit=None):
     """Fill a figure made by `plot_clipping_geometry` with new vectors, in place; return it."""
+    _check(geometry, limit)
     c = geometry.clip_threshold
     for trace in fig.data:
         v = np.asarray(getattr(geometry, trace.meta), dtype=np.float64)
@@ -66,3 +70,9 @@ def draw_clipping_geometry(fig, geometry, *, limit=None):
         "by norm by 0°"
     )
     return fig
+
+
+def _check(geometry, limit):
+    check_result("geometry", geometry, ClipGeometry, "rv.clipping_geometry(g, clip_threshold)")
+    if limit is not None:
+        check_float("limit", limit)

@@ -3,15 +3,19 @@
 import numpy as np
 import plotly.graph_objects as go
 
+from .._checks import check_array
 from .._format import fmt, power_of_ten
-from .style import SMALL, html, layout
+from .style import SMALL, check_text, html, layout
 
 
 def plot_connectivity(C, *, title=None):
     """The map ||d y_hat<t> / d x<k>|| for k <= t (lower triangle), on a log colour scale.
 
-    C : ndarray of shape (T, T) from `diagnostics.connectivity`, rows t, columns k (0-based)
+    C : ndarray of shape (T, T) from `rv.connectivity`, rows t, columns k (0-based); inf, NaN
+        and 0 are left blank
+    title : str, default the ratio of the last row's first and last entries
     """
+    _check(C, title)
     fig = go.Figure()
     fig.add_heatmap(
         colorscale="Viridis",
@@ -33,7 +37,7 @@ def plot_connectivity(C, *, title=None):
 
 def draw_connectivity(fig, C, *, title=None):
     """Fill a figure made by `plot_connectivity` with a new map, in place; return it."""
-    C = np.asarray(C, dtype=np.float64)
+    C = _check(C, title)
     T = len(C)
     lower = np.tril(np.ones((T, T), dtype=bool))
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -54,3 +58,12 @@ def draw_connectivity(fig, C, *, title=None):
     ratio = C[-1, 0] / C[-1, -1] if T > 1 and C[-1, -1] > 0 else np.nan
     fig.layout.title.text = html(title or f"||∂ŷ<T>/∂x<1>|| / ||∂ŷ<T>/∂x<T>|| = {fmt(ratio)}")
     return fig
+
+
+def _check(C, title):
+    """C as a float array of shape (T, T), or TypeError/ValueError naming the argument."""
+    C = check_array("C", C, ndims=(2,))
+    if C.shape[0] != C.shape[1]:
+        raise ValueError(f"C has shape {C.shape}, must be square (T, T)")
+    check_text("title", title, optional=True)
+    return C

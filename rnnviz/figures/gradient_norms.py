@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 
 from .._format import fmt
 from ..views import default_title, overflow_text, status_lines
-from .style import COLORS, SMALL, html, layout, log_ticks, positive, put, set_xy
+from .style import COLORS, SMALL, check_flow, html, layout, log_ticks, positive, put, set_xy
 
 
 def plot_gradient_norms(result, *, clip_threshold=None, title=None):
@@ -13,14 +13,16 @@ def plot_gradient_norms(result, *, clip_threshold=None, title=None):
 
     Parameters
     ----------
-    result : dict from `diagnostics.explore` (keys k, grad_norm, grad_norm_clipped, bound,
-        sigma_k, sigma, clip_factor, total_norm, sigma_max, gamma, ratio, first_nonfinite, ...)
-    clip_threshold : float or None, the max_norm `result` was computed with (None: no clipping)
+    result : `GradientFlow` from `rv.gradient_flow` or `rv.explore` (k, grad_norm,
+        grad_norm_clipped, bound, sigma_k, sigma, clip_factor, total_norm, sigma_max, gamma, ...)
+    clip_threshold : float > 0 or None, the max_norm `result` was computed with (None: no
+        clipping)
     title : str, default a description of the regime
 
     The traces, in order: the gradient, the bound, the exact Jacobian norms, the clipped
     gradient, the clip threshold, and markers for steps that are inf, NaN or exactly 0.
     """
+    check_flow(result, clip_threshold, title)
     fig = go.Figure()
     hover = "step k = %{x}<br>%{y:.3g}<extra>%{fullData.name}</extra>"
     fig.add_scatter(
@@ -134,6 +136,7 @@ def draw_gradient_norms(fig, result, *, clip_threshold=None, title=None):
     Only what changed is assigned (numpy arrays, a few strings), so inside
     `with fig.batch_update():` a FigureWidget sends one small message.
     """
+    check_flow(result, clip_threshold, title)
     k = np.asarray(result.k, dtype=np.float64)  # float64 arrays travel as binary
     T = len(k)
     grad = np.asarray(result.grad_norm, dtype=np.float64)

@@ -3,13 +3,18 @@
 Every figure is made for a classroom projector: fonts of at least 16 px, labelled axes ("log
 scale" where the axis is logarithmic), the Okabe-Ito colour-blind-safe palette, and every line
 told apart by its dash and marker as well as by its colour.
+
+The checks every figure starts with are here too (`check_flow`, `check_result`, `check_text`):
+a wrong input stops with an error that names the argument, before anything is drawn.
 """
 
 import re
 
 import numpy as np
 
+from .._checks import check_float, check_real
 from .._format import power_of_ten
+from ..diagnostics import GradientFlow
 
 COLORS = {
     "black": "#000000",
@@ -98,3 +103,48 @@ def log_ticks(bottom, top, most=8):
     step = next(s for s in (1, 2, 3, 4, 5, 10, 20, 25, 50, 100, 200) if (hi - lo) / s <= most)
     k = np.arange(-(-lo // step) * step, hi + 1, step)  # multiples of step: 1 is a tick
     return 10.0**k, [power_of_ten(int(e)) for e in k]
+
+
+# --- input checks ------------------------------------------------------------------------------
+
+
+def received(value):
+    """A value as short text for an error message: an array by its shape, a long repr by type."""
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    text = repr(value)
+    return text if len(text) <= 60 else f"a {type(value).__name__}"
+
+
+def check_text(name, value, *, optional=False):
+    """Return `value` if it is a string (or None when `optional`), else TypeError naming `name`."""
+    if not (isinstance(value, str) or (optional and value is None)):
+        expected = "a string or None" if optional else "a string"
+        raise TypeError(f"{name} == {received(value)}, must be {expected}")
+    return value
+
+
+def check_result(name, value, cls, source):
+    """Return `value` if it is a `cls`, as `source` returns; else TypeError naming `name`."""
+    if not isinstance(value, cls):
+        raise TypeError(f"{name} must be a {cls.__name__} from {source}, got {received(value)}")
+    return value
+
+
+def check_flow(result, clip_threshold=None, title=None):
+    """Check the arguments of a figure of one `GradientFlow`; raise TypeError/ValueError naming one.
+
+    `result`'s per-step arrays must share one shape (T,), T >= 1 (`sigma` that of `sigma_k`);
+    their values may be inf or NaN, which the figures show. clip_threshold is None or > 0.
+    """
+    check_result("result", result, GradientFlow, "rv.gradient_flow(...) or rv.explore(...)")
+    fields = ["k", "grad_norm", "grad_norm_clipped", "bound", "sigma_k", "sigma"]
+    shapes = {f: check_real(f"result.{f}", getattr(result, f)).shape for f in fields}
+    for field, shape in shapes.items():
+        like = {"k": None, "sigma_k": None, "sigma": "sigma_k"}.get(field, "k")  # same shape as
+        if len(shape) != 1 or not shape[0] or (like and shape != shapes[like]):
+            expected = f"{shapes[like]}, like result.{like}" if like else "1-D and not empty"
+            raise ValueError(f"result.{field} has shape {shape}, must be {expected}")
+    if clip_threshold is not None:
+        check_float("clip_threshold", clip_threshold)
+    check_text("title", title, optional=True)

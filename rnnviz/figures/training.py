@@ -1,10 +1,24 @@
 """Training runs: loss and gradient norm per step, and success rates over seeds."""
 
+from collections.abc import Mapping
+
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .style import COLORS, DASHES, SERIES, SMALL, SYMBOLS, layout, log_ticks, positive
+from .._checks import check_choice, check_float_pair, check_int, check_real
+from .style import (
+    COLORS,
+    DASHES,
+    SERIES,
+    SMALL,
+    SYMBOLS,
+    check_text,
+    layout,
+    log_ticks,
+    positive,
+    received,
+)
 
 
 def plot_training(histories, *, title="Training runs", styles=None, loss_range=None,
@@ -14,28 +28,24 @@ def plot_training(histories, *, title="Training runs", styles=None, loss_range=N
     histories : dict label -> history with keys "loss" (per step, NaN allowed), "grad_norm"
         (per step, before clipping), "clipped" (per step: True where the gradient was clipped;
         may be None) and "diverged_at" (the step where the run diverged, or None)
-    styles : list of (colour name, dash, marker symbol), one per run in order; default the
-        course's series
-    loss_range, norm_range : (low, high) to show only that part of a log axis. A run that
-        explodes reaches 1e40 and squashes the steps before it into a flat line; values above
-        `high` are drawn as open triangles on the top edge (hover shows them), explained in the
-        legend.
+    title : str
+    styles : list of (colour name, dash, marker symbol), one per run in order, the colour a key
+        of `style.COLORS`; default the course's series
+    loss_range, norm_range : (low, high), 0 < low < high, to show only that part of a log axis.
+        A run that explodes reaches 1e40 and squashes the steps before it into a flat line;
+        values above `high` are drawn as open triangles on the top edge (hover shows them),
+        explained in the legend.
 
     The markers of clipped steps are open; the right panel says "before clipping" only if some
     run was clipped.
     """
-    if not isinstance(histories, dict) or not histories:
-        raise ValueError(f"histories must be a non-empty dict label -> history, got {histories!r}")
+    ranges = _check_training(histories, title, styles, loss_range, norm_range)
     clipping = any(np.any(h.get("clipped") if h.get("clipped") is not None else False)
                    for h in histories.values())  # fmt: skip
     norm_title = "Gradient norm before clipping" if clipping else "Gradient norm"
     fig = make_subplots(rows=1, cols=2, subplot_titles=["Loss", norm_title], horizontal_spacing=0.1)
-    ranges = {1: loss_range, 2: norm_range}
     above_scale = False
     for i, (label, h) in enumerate(histories.items()):
-        for key in ("loss", "grad_norm"):
-            if key not in h:
-                raise ValueError(f"histories[{label!r}] has no {key!r} (keys: {sorted(h)})")
         if styles is None:
             color = COLORS[SERIES[i % len(SERIES)]]
             dash, symbol = DASHES[i % len(DASHES)], SYMBOLS[i % len(SYMBOLS)]
@@ -120,10 +130,9 @@ def plot_success_rates(table, *, setting_name="setting", title="How often traini
         (rows are settings, e.g. the gap a task asks the network to bridge; columns are labels,
         e.g. "SGD", "SGD + clipping")
     """
-    if not isinstance(table, dict) or not table:
-        raise ValueError(
-            f"table must be a non-empty dict setting -> {{label: values}}, got {table!r}"
-        )
+    _check_table(table)
+    check_text("setting_name", setting_name)
+    check_text("title", title)
     settings = list(table)
     labels = list(dict.fromkeys(label for row in table.values() for label in row))
     fig = go.Figure()
@@ -133,10 +142,6 @@ def plot_success_rates(table, *, setting_name="setting", title="How often traini
         means, xs, ys = [], [], []
         for s in settings:
             v = np.atleast_1d(np.asarray(table[s].get(label, np.nan), dtype=np.float64))
-            if np.any((v < 0) | (v > 1)):
-                raise ValueError(
-                    f"table[{s!r}][{label!r}] == {v.tolist()}, values must be in [0, 1]"
-                )
             means.append(np.nanmean(v) if np.isfinite(v).any() else np.nan)
             xs += [str(s)] * len(v)
             ys += v.tolist()
@@ -160,3 +165,64 @@ def plot_success_rates(table, *, setting_name="setting", title="How often traini
         title_text="success rate (dots: one per seed)", range=[0, 1.12], tickformat=".0%"
     )
     return fig
+
+
+def _per_step(name, values, steps=None):
+    """`values` as a 1-D array (of length `steps` if given), or an error naming `name`."""
+    v = check_real(name, values)
+    if v.ndim != 1 or steps not in (None, len(v)):
+        expected = "1-D" if steps is None else f"({steps},), one per step like 'loss'"
+        raise ValueError(f"{name} has shape {v.shape}, must be {expected}")
+    return v
+
+
+def _check_training(histories, title, styles, loss_range, norm_range):
+    """The ranges of `plot_training` by column, {1: loss_range, 2: norm_range}, once every
+    argument is checked; TypeError/ValueError naming the first that is wrong."""
+    if not isinstance(histories, Mapping):
+        raise TypeError(f"histories must be a dict label -> history, got {received(histories)}")
+    if not histories:
+        raise ValueError("histories == {}, must hold at least one run")
+    for label, h in histories.items():
+        name = f"histories[{label!r}]"
+        if not isinstance(h, Mapping):
+            raise TypeError(f"{name} must be a dict (loss, grad_norm, ...), got {received(h)}")
+        for key in ("loss", "grad_norm"):
+            if key not in h:
+                raise ValueError(f"{name} has no {key!r} (keys: {list(h)})")
+        steps = len(_per_step(f"{name}['loss']", h["loss"]))
+        _per_step(f"{name}['grad_norm']", h["grad_norm"], steps)
+        if h.get("clipped") is not None:
+            _per_step(f"{name}['clipped']", h["clipped"], steps)
+        if h.get("diverged_at") is not None:
+            check_int(f"{name}['diverged_at']", h["diverged_at"], minimum=0, maximum=steps)
+    check_text("title", title)
+    if styles is not None:
+        if not isinstance(styles, list | tuple):
+            raise TypeError(f"styles == {received(styles)}, must be a list of triples")
+        if not styles:
+            raise ValueError("styles == [], must hold at least one (colour, dash, symbol)")
+        for i, style in enumerate(styles):
+            if not (isinstance(style, list | tuple) and len(style) == 3):
+                raise TypeError(f"styles[{i}] == {received(style)}, must be (colour, dash, symbol)")
+            check_choice(f"styles[{i}][0]", style[0], tuple(COLORS))
+    pairs = [("loss_range", loss_range), ("norm_range", norm_range)]
+    return {col: r if r is None else check_float_pair(n, r) for col, (n, r) in enumerate(pairs, 1)}
+
+
+def _check_table(table):
+    """Raise TypeError/ValueError naming the part of `plot_success_rates`'s table that is wrong."""
+    if not isinstance(table, Mapping):
+        raise TypeError(f"table must be a dict setting -> {{label: values}}, got {received(table)}")
+    if not table:
+        raise ValueError("table == {}, must hold at least one setting")
+    for s, row in table.items():
+        if not isinstance(row, Mapping):
+            raise TypeError(f"table[{s!r}] must be a dict label -> values, got {received(row)}")
+        for label, values in row.items():
+            name = f"table[{s!r}][{label!r}]"
+            v = check_real(name, values)
+            if v.ndim > 1:
+                raise ValueError(f"{name} has shape {v.shape}, must be a number or one per seed")
+            if np.any((v < 0) | (v > 1)):
+                raise ValueError(f"{name} == {np.atleast_1d(v).tolist()}, must be in [0, 1]")

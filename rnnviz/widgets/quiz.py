@@ -1,13 +1,15 @@
 """A self-check quiz on the misconceptions the course takes apart, with instant feedback.
 
-`Quiz()` shows every question as radio buttons; picking an answer shows why it is right or
-wrong at once. `answer(question, choice)` gives the same feedback as text.
+`Quiz()` shows every question as radio buttons (`Quiz("sigma_gt_one")` one of them,
+`Quiz([...])` those named); picking an answer shows why it is right or wrong at once.
+`answer(question, choice)` gives the same feedback as text.
 """
 
 import html
 
 import ipywidgets as w
 
+from .._checks import check_choice, check_int
 from ..exercises import Feedback
 
 # (question, [(choice, correct, why), ...]); the notebook that shows the answer is named in "why"
@@ -139,23 +141,43 @@ QUIZ = {
 
 def answer(question, choice):
     """Feedback for picking choice number `choice` (0-based) of `question`."""
-    if question not in QUIZ:
-        raise ValueError(f"question == {question!r}, must be one of {', '.join(QUIZ)}")
-    options = QUIZ[question][1]
-    if not isinstance(choice, int) or not 0 <= choice < len(options):
-        raise ValueError(f"choice == {choice!r}, must be an int in 0..{len(options) - 1}")
-    _, correct, why = options[choice]
+    options = QUIZ[_check_question("question", question)][1]
+    _, correct, why = options[check_int("choice", choice, minimum=0, maximum=len(options) - 1)]
     return Feedback(correct, why)
 
 
+def _check_question(name, value):
+    """`value` if it is the id of a question, else TypeError/ValueError naming `name`."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} == {value!r}, must be a question id (a string): {', '.join(QUIZ)}")
+    return check_choice(name, value, tuple(QUIZ))
+
+
+def _check_questions(questions):
+    """The ids of the questions to show: all of them for None, one for a single id."""
+    if questions is None:
+        return list(QUIZ)
+    if isinstance(questions, str):
+        return [_check_question("questions", questions)]
+    if not isinstance(questions, list | tuple):
+        raise TypeError(f"questions == {questions!r}, must be a question id or a list of them")
+    if not questions:
+        raise ValueError(f"questions == {questions!r} is empty: name one or more, or None for all")
+    names = [_check_question(f"questions[{i}]", q) for i, q in enumerate(questions)]
+    twice = [q for i, q in enumerate(names) if q in names[:i]]
+    if twice:
+        raise ValueError(f"questions == {questions!r} names {twice[0]!r} twice")
+    return names
+
+
 class Quiz(w.VBox):
-    """All questions (or the ones named), each with instant feedback on the chosen answer."""
+    """All questions (or the ones named), each with instant feedback on the chosen answer.
+
+    questions : None (all of them), one question id, or a list of ids from `QUIZ`, in order
+    """
 
     def __init__(self, questions=None):
-        names = list(QUIZ) if questions is None else list(questions)
-        for name in names:
-            if name not in QUIZ:
-                raise ValueError(f"question {name!r} is not one of {', '.join(QUIZ)}")
+        names = _check_questions(questions)
         self.score = w.HTML(layout=w.Layout(margin="8px 0"))
         self.buttons = {}
         items = []
