@@ -158,18 +158,40 @@ def test_static_chain_animates_without_a_kernel():
 
 def test_connectivity_map_is_lower_triangular_on_a_log_scale():
     C = np.tril(10.0 ** -np.subtract.outer(np.arange(6), np.arange(6)).clip(0))
-    C[5, 0] = 0.0  # exactly zero: left blank rather than log10(0) = -inf
+    C[5, 0] = 0.0  # exactly zero: the output feels nothing, the lowest colour (not log10 0)
     fig = plot_connectivity(C)
     z = np.array(fig.data[0].z, dtype=float)
     assert np.isnan(z[np.triu_indices(6, 1)]).all()
-    assert np.isnan(z[5, 0])
+    assert z[5, 0] == fig.data[0].zmin == -4.0 and fig.data[0].customdata[5][0] == 0.0
     np.testing.assert_allclose(z[4, 0], -4.0)
     assert fig.layout.yaxis.autorange == "reversed"
     assert "log scale" in fig.data[0].colorbar.title.text
     ticks = fig.data[0].colorbar.ticktext
     assert ticks[0] == "10⁻⁴" and ticks[-1] == "1", ticks
     z_sent = json.loads(fig.to_json())["data"][0]["z"]
-    assert z_sent[0][1] is None and z_sent[5][0] is None
+    assert z_sent[0][1] is None and z_sent[5][0] == -4.0
+    assert fig.data[1].z is None or not any(v for row in fig.data[1].z for v in row)
+
+
+def test_connectivity_map_with_a_fixed_range_and_overflow():
+    weak = np.tril(np.full((4, 4), 1e-12))
+    strong = np.tril(np.full((4, 4), 1e-2))
+    maps = [plot_connectivity(C, z_range=(1e-16, 1e2)) for C in (weak, strong)]
+    for fig in maps:  # the same colour scale for both: the colours differ, not the labels
+        assert (fig.data[0].zmin, fig.data[0].zmax) == (-16.0, 2.0)
+    assert maps[0].data[0].z[3][0] == -12.0 and maps[1].data[0].z[3][0] == -2.0
+    broken = strong.copy()
+    broken[3, :2] = [np.nan, np.inf]
+    fig = plot_connectivity(broken, z_range=(1e-16, 1e2))
+    assert fig.data[1].z[3][0] == 1.0 and fig.data[1].z[3][1] == 1.0  # drawn grey
+    assert fig.data[1].z[3][2] is None and fig.data[0].z[3][0] is None
+    assert fig.layout.title.text == "2 of 10 cells overflowed to inf or NaN (grey)"
+    assert "overflow" in fig.data[1].hovertemplate
+    saturated = strong.copy()
+    saturated[3] = 0.0
+    assert "the last output is saturated" in plot_connectivity(saturated).layout.title.text
+    with pytest.raises(ValueError, match="z_range"):
+        plot_connectivity(strong, z_range=(1.0, 1e-3))
 
 
 def test_clipping_geometry_arrows():

@@ -3,6 +3,7 @@
 from .._checks import check_choice, check_float, check_int, check_range
 from ..activations import ACTIVATIONS
 from ..figures import draw_connectivity, plot_connectivity
+from ..figures.connectivity import FIXED_RANGE
 from ..views import connectivity_map
 from .panel import FigureWidget, Panel, float_slider, int_slider, toggles
 
@@ -29,7 +30,7 @@ class ConnectivityHeatmap(Panel):
             "activation": toggles("activation g", list(ACTIVATIONS), activation),
         }  # fmt: skip
         self.result = self._compute(**{k: c.value for k, c in controls.items()})
-        self.figure = FigureWidget(plot_connectivity(self.result))
+        self.figure = FigureWidget(plot_connectivity(self.result, z_range=FIXED_RANGE))
         self._assemble("Which inputs can each output still feel?", controls,
                        [self.figure])  # fmt: skip
 
@@ -41,4 +42,4 @@ class ConnectivityHeatmap(Panel):
     def update(self, change=None):
         self.result = self._compute(**self.settings)
         with self.figure.batch_update():
-            draw_connectivity(self.figure, self.result)
+            draw_connectivity(self.figure, self.result, z_range=FIXED_RANGE)
