@@ -57,19 +57,19 @@ def plot_chain(result, *, clip_threshold=None, animate=True, title=None):
         title=title
         or f"The unrolled network, T = {T}: the gradient changed "
         f"{c['relative'][0]}× from step T back to step 1",
-        height=480,
+        height=520,
         showlegend=False,
         bargap=0.15,
-        margin={"l": 100, "r": 70, "t": 160, "b": 110},
+        margin={"l": 100, "r": 70, "t": 160, "b": 150},
         annotations=[
             *_arrow(0.5, T + 0.5, 1.08, "forward pass: a<1> → a<2> → … → a<T>", "bottom"),
             *_arrow(
-                T + 0.5, 0.5, -0.17, "← backward: the gradient dL/da<k> travels to step 1", "top"
+                T + 0.5, 0.5, -0.27, "← backward: the gradient dL/da<k> travels to step 1", "top"
             ),
         ],
     )
     fig.update_layout(title={"y": 0.97, "yanchor": "top"})
-    fig.update_xaxes(range=[0.5, T + 0.5])
+    fig.update_xaxes(range=[0.5, T + 0.5], title_text="time step k (the loss is at step T)")
     fig.update_yaxes(
         title_text=html("||dL/da<k>|| / ||dL/da<T>||<br>(log scale)"),
         range=[lo - 1, hi + 4],
