@@ -6,20 +6,44 @@ One step:  g = dL/dtheta on a minibatch;  g <- clip(g);  theta <- theta - update
     Adam (Kingma & Ba):     m <- b1 m + (1 - b1) g,   s <- b2 s + (1 - b2) g^2,
                             theta <- theta - learning_rate * m_hat / (sqrt(s_hat) + eps)
 
-When the loss or the gradient stops being a finite number, training stops at that step and
-says so ("diverged at step 37: gradient norm inf"): NaN is a result to show, not a crash.
+When the loss or the gradient stops being a finite number, or the loss passes DIVERGED_LOSS,
+training stops at that step and says so ("diverged at step 37: gradient norm inf"): NaN is a
+result to show, not a crash.
 """
 
 import numpy as np
 
 from ._blas import one_blas_thread
-from ._checks import check_choice, check_float, check_int
+from ._checks import (
+    MAX_BATCH,
+    MAX_T,
+    check_choice,
+    check_elements,
+    check_float,
+    check_int,
+    check_real,
+    check_seed,
+)
+from ._shapes import check_params
+from .activations import get_activation
+from .cells import cell_of
 from .clipping import clip_by_array_norm, clip_by_global_norm, clip_by_value, global_norm
 from .diagnostics import step_norms
 from .output import check_labels, loss_grads_and_predictions, predict
 
 CLIPS = (None, "value", "norm", "array_norm")
 OPTIMIZERS = ("sgd", "adam")
+# A loss above this is a blow-up, reported like a NaN: about the square root of the largest
+# float64 (1.3e154), where a number's square stops being finite. Training does come back from
+# finite losses far above 1e6 (in notebook 03 a run peaks near 1e106, then ends at chance), so
+# a lower limit would call such runs diverged.
+DIVERGED_LOSS = 1e150
+
+
+def format_loss(loss):
+    """A loss to 4 significant digits and at most 4 decimals: 0.4600, 0.0000, 15.3, 4.497e+62."""
+    loss = float(loss) + 0.0  # + 0.0 turns -0.0 into 0.0
+    return f"{loss:.4f}" if abs(loss) < 1 else f"{loss:.4g}"
 
 
 def clip(grads, method, threshold):
@@ -55,6 +79,21 @@ def adam_update(params, grads, state, *, learning_rate, beta1=0.9, beta2=0.999, 
     return new, {"t": t, "m": m, "s": s}
 
 
+def why_diverged(loss, grad_norm):
+    """Why a step counts as diverged, in words, or None if it does not.
+
+    Diverged: a loss or a gradient norm that is not a finite number, or a loss above
+    DIVERGED_LOSS.
+    """
+    if not np.isfinite(loss):
+        return f"loss {format_loss(loss)}"
+    if loss > DIVERGED_LOSS:
+        return f"loss {format_loss(loss)}, above DIVERGED_LOSS = {DIVERGED_LOSS:g}"
+    if not np.isfinite(grad_norm):
+        return f"gradient norm {grad_norm}"
+    return None
+
+
 def accuracy(params, x, y, a0=None, *, activation="tanh"):
     """Fraction of scored entries (y >= 0) where argmax_i y_hat<t>_i equals the label."""
     y_hat = predict(params, x, a0, activation=activation)
@@ -83,15 +122,21 @@ def train(
 ):
     """Train on (x, y) with minibatches drawn at random, and record what happened.
 
+    Each step draws `batch_size` sequences at random, with replacement, from `seed`'s stream.
+    A minibatch in which no label is scored (every label -1) is drawn again from the same
+    stream, so every step computes a loss and a run stays the same for a given seed.
+
     Parameters
     ----------
     params : dict from `init_params` (any cell); not modified
     x : ndarray of shape (T, N, n_x), the training set of N sequences
-    y : int ndarray of shape (T, N), labels (-1: not scored)
-    steps, batch_size : int >= 1
+    y : int ndarray of shape (T, N), labels (-1: not scored), at least one scored
+    steps : int >= 1
+    batch_size : int, 1 to MAX_BATCH
     optimizer : "adam" (default) or "sgd" (with `momentum`, 0 for plain SGD)
     clip_method : None, "value", "norm" (by global norm) or "array_norm"; `clip_threshold` > 0
-    record_at : steps (0-based) at which to keep ||dL/da<k>|| for every k
+    record_at : steps (0-based, < steps) at which to keep ||dL/da<k>|| for every k
+    seed : int >= 0 or None
     progress : show a progress bar
 
     Returns
@@ -99,24 +144,26 @@ def train(
     params : the trained parameters (the last finite ones if training diverged)
     history : dict with, per step run, "loss", "accuracy" (on the minibatch), "grad_norm"
         (global norm before clipping), "clipped" (bool); "grad_norms_through_time" {step: (T,)};
-        "diverged_at" (step or None) and "message".
+        "diverged_at" (step or None) and "message". Training diverges at the first step whose
+        loss or gradient norm is not finite or whose loss is above DIVERGED_LOSS; that step's
+        values are not kept.
     """
-    steps, batch_size = check_int("steps", steps), check_int("batch_size", batch_size)
+    steps = check_int("steps", steps)
+    batch_size = check_int("batch_size", batch_size, maximum=MAX_BATCH, what="sequences in a batch")
     check_choice("optimizer", optimizer, OPTIMIZERS)
     check_choice("clip_method", clip_method, CLIPS)
     learning_rate = check_float("learning_rate", learning_rate)
     momentum = check_float("momentum", momentum, allow_zero=True, maximum=1.0)
     clip_threshold = check_float("clip_threshold", clip_threshold)
-    x, y = np.asarray(x), np.asarray(y)
-    if x.ndim != 3:
-        raise ValueError(f"x has shape {x.shape}, must be (T, N, n_x): a set of N sequences")
-    check_labels(y, x.shape[:2], params["W_ya"].shape[0])
-    rng = np.random.default_rng(seed)
+    get_activation(activation)
+    record_at = _check_record_at(record_at, steps)
+    rng = np.random.default_rng(check_seed(seed))
+    x, y = _check_training_set(params, x, y, batch_size)
+    has_scored = (y >= 0).any(axis=0)  # (N,): the sequences with at least one scored label
     update = adam_update if optimizer == "adam" else sgd_update
     options = {"learning_rate": learning_rate} | (
         {"momentum": momentum} if optimizer == "sgd" else {}
     )
-    record_at = set(record_at)
     history = {
         "loss": [],
         "accuracy": [],
@@ -132,14 +179,16 @@ def train(
     bar = tqdm(range(steps), desc="training", disable=not progress, leave=False)
     for step in bar:
         batch = rng.integers(0, x.shape[1], batch_size)
+        while not has_scored[batch].any():  # nothing to score: draw again
+            batch = rng.integers(0, x.shape[1], batch_size)
         xb, yb = x[:, batch], y[:, batch]
         loss, grads, y_hat = loss_grads_and_predictions(params, xb, yb, activation=activation)
         da = grads.pop("a")
         total = global_norm(grads)
         if step in record_at:
             history["grad_norms_through_time"][step] = step_norms(da)
-        if not (np.isfinite(loss) and np.isfinite(total)):
-            bad = f"loss {loss}" if not np.isfinite(loss) else f"gradient norm {total}"
+        bad = why_diverged(loss, total)
+        if bad is not None:
             history["diverged_at"], history["message"] = step, f"diverged at step {step}: {bad}"
             break
         grads, was_clipped = clip(grads, clip_method, clip_threshold)
@@ -162,10 +211,43 @@ def train(
         if history["diverged_at"] is not None:
             break
         if progress and step % 20 == 0:
-            bar.set_postfix(loss=f"{loss:.3f}")
+            bar.set_postfix(loss=format_loss(loss))
     bar.close()
     if history["diverged_at"] is None:
-        history["message"] = f"finished {steps} steps, final loss {history['loss'][-1]:.4f}"
+        final = format_loss(history["loss"][-1])
+        history["message"] = f"finished {steps} steps, final loss {final}"
     for key in ("loss", "accuracy", "grad_norm", "clipped"):
         history[key] = np.array(history[key])
     return params, history
+
+
+def _check_record_at(record_at, steps):
+    """The set of steps in `record_at`, each an integer in 0..steps-1, or an error naming it."""
+    if isinstance(record_at, str | bytes) or not np.iterable(record_at):
+        raise TypeError(f"record_at == {record_at!r}, must be a collection of steps (integers)")
+    last = f"the last of {steps} steps, counted from 0"
+    return {
+        check_int(f"record_at[{i}]", s, minimum=0, maximum=steps - 1, what=last)
+        for i, s in enumerate(record_at)
+    }
+
+
+def _check_training_set(params, x, y, batch_size):
+    """Check params, x (T, N, n_x) and y (T, N), and the size of a batch, before allocating."""
+    shapes = cell_of(params).param_shapes
+    unused = sorted(set(params) - set(shapes))
+    if unused:
+        raise ValueError(f"params has keys {unused} that its cell does not use")
+    n_x, n_a, n_y, _ = check_params(params, shapes)
+    x, y = check_real("x", x), check_real("y", y)
+    if x.ndim != 3:
+        raise ValueError(f"x has shape {x.shape}, must be (T, N, n_x): a set of N sequences")
+    T, N = x.shape[:2]
+    check_int("T (x.shape[0])", T, maximum=MAX_T, what="time steps")
+    check_int("N (x.shape[1])", N)
+    if x.shape[2] != n_x:
+        raise ValueError(f"x has shape {x.shape}, its last axis must be n_x == {n_x} (params)")
+    for name, n in (("n_x", n_x), ("n_a", n_a)):  # a batch's x, and each array of its forward
+        check_elements(T=T, batch_size=batch_size, **{name: n})  # (T, m, n_x), (T, m, n_a)
+    check_labels(y, (T, N), n_y)
+    return x, y
