@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 
@@ -78,7 +80,7 @@ def test_quiz_names_the_bad_argument(questions, error, match):
         ("x", 0, ValueError, f"question == 'x', must be {VALID}"),
         (["x"], 0, TypeError, r"question == \['x'\], must be a question id"),
         (None, 0, TypeError, "question == None, must be a question id"),
-        ("clipping_vanishing", 5, ValueError, "choice == 5, must be <= 1"),
+        ("clipping_vanishing", 5, ValueError, "choice == 5, must be <= 2"),
         ("clipping_vanishing", -1, ValueError, "choice == -1, must be >= 0"),
         ("clipping_vanishing", 1.0, TypeError, "choice == 1.0, must be an integer"),
         ("clipping_vanishing", True, TypeError, "choice == True, must be an integer"),
@@ -88,3 +90,14 @@ def test_quiz_names_the_bad_argument(questions, error, match):
 def test_answer_names_the_bad_argument(question, choice, error, match):
     with pytest.raises(error, match=match):
         quiz.answer(question, choice)
+
+
+@pytest.mark.parametrize("question", list(quiz.QUIZ))
+def test_every_question_has_three_options_one_right_and_says_where_to_look(question):
+    text, options = quiz.QUIZ[question]
+    assert len(options) >= 3
+    assert sum(correct for _, correct, _ in options) == 1
+    assert len({choice for choice, _, _ in options}) == len(options)
+    for choice, correct, why in options:
+        if not correct:  # a wrong answer names the notebook that takes it apart
+            assert re.search(r"notebook \d", why, re.I), (question, choice)

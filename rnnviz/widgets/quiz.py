@@ -29,6 +29,13 @@ QUIZ = {
                 "Clipping multiplies the whole gradient by one factor, so the share of distant "
                 "steps stays as tiny as before (notebook 4, 'Clipping does not cure vanishing').",
             ),
+            (
+                "Partly: it scales the small gradients of distant steps up towards the threshold.",
+                False,
+                "Clipping only ever shrinks. Below the threshold nothing changes; above it every "
+                "step is multiplied by the same c / ||g|| < 1, so distant steps keep their tiny "
+                "share (notebook 4).",
+            ),
         ],
     ),
     "sigma_gt_one": (
@@ -45,6 +52,13 @@ QUIZ = {
                 "not sufficient.",
                 True,
                 "Right. Below 1 vanishing is guaranteed; above 1 anything can happen.",
+            ),
+            (
+                "No, never: tanh' <= 1 keeps every factor of the product below 1.",
+                False,
+                "tanh' <= 1 does not cap the product: sigma_max(W_aa) can be 2 or 3, and with "
+                "unsaturated units the explorer shows the gradient growing backward (notebook 2, "
+                "the explorer; notebook 3).",
             ),
         ],
     ),
@@ -64,6 +78,13 @@ QUIZ = {
                 "Vanishing gradients raise no alarm: the loss looks fine on short dependencies and "
                 "the model quietly ignores long ones. Exploding ones produce NaNs (notebook 3).",
             ),
+            (
+                "Neither: both show up the same way in the loss curve.",
+                False,
+                "They look different. Exploding gradients make the loss jump by orders of "
+                "magnitude or turn into NaN; vanishing ones leave the loss looking healthy "
+                "(notebook 3, 'Loud and silent').",
+            ),
         ],
     ),
     "sigmoid_tanh": (
@@ -80,6 +101,12 @@ QUIZ = {
                 False,
                 "Both saturate. The difference holds even for unsaturated units: the largest "
                 "slope of sigmoid is 1/4, of tanh 1 (notebook 2).",
+            ),
+            (
+                "It does not: with the same W_aa, both lose the gradient at the same rate.",
+                False,
+                "Notebook 2 measures both: with sigma_max(W_aa) = 1 and T = 50, the sigmoid's "
+                "gradient at step 1 is about 10^23 times smaller than tanh's.",
             ),
         ],
     ),
@@ -98,6 +125,12 @@ QUIZ = {
                 "Right: the lecture's 'local influences', visible as the bright diagonal of the "
                 "connectivity map.",
             ),
+            (
+                "... x<1>, x<2> and x<3> equally: a<3> sums up all three.",
+                False,
+                "a<3> depends on all three, but not equally: each step back multiplies an input's "
+                "influence by at most sigma_max * gamma < 1 (notebook 2, 'Local influences').",
+            ),
         ],
     ),
     "value_vs_norm": (
@@ -113,6 +146,12 @@ QUIZ = {
                 False,
                 "Clipping entries separately cuts the large entries more than the small ones, so "
                 "the arrow turns (notebook 4).",
+            ),
+            (
+                "Both: each of them only makes the gradient shorter.",
+                False,
+                "Clipping by value cuts some entries and not others: g = (3, 0.6) with c = 1 "
+                "becomes (1, 0.6) and turns by 19.7 degrees (notebook 4).",
             ),
         ],
     ),
@@ -133,6 +172,12 @@ QUIZ = {
                 True,
                 "Right: notebook 2 computes both, tied W_aa and 100 different matrices, and both "
                 "lose about 20 orders of magnitude.",
+            ),
+            (
+                "Nothing: an RNN has a single layer, so the gradient passes through one matrix.",
+                False,
+                "Unrolled, the RNN applies its one cell T times, and the gradient passes back "
+                "through all T copies (notebook 1, 'The unrolled graph'; notebook 2).",
             ),
         ],
     ),
