@@ -7,10 +7,14 @@ Reference solutions stay out of the notebooks: `show_solution(name)` prints one.
 
 import inspect
 import math
+import numbers
+import reprlib
 import textwrap
+import warnings
 
 import numpy as np
 
+from ._checks import check_float, check_int, check_seed
 from .activations import sigmoid
 from .cells import init_params
 from .clipping import global_norm
@@ -43,22 +47,100 @@ def _call(fn, *args):
     except NotImplementedError:
         return None, Feedback(False, "The function still raises NotImplementedError: fill it in.")
     except Exception as e:  # a student's bug: report it kindly, with its type and message
-        return None, Feedback(False, f"Your function raised {type(e).__name__}: {e}")
+        try:
+            detail = str(e)
+        except Exception:  # an exception whose message itself fails
+            detail = "(its message cannot be shown)"
+        return None, Feedback(False, f"Your function raised {type(e).__name__}: {detail}")
+
+
+_REPR = reprlib.Repr()
+_REPR.maxstring, _REPR.maxother, _REPR.maxlong = 40, 40, 24
+
+
+def _short(value):
+    """A short repr of anything a student may type or return, for a message; never raises."""
+    text = _REPR.repr(value.item() if isinstance(value, np.generic) else value)  # np.str_ -> str
+    return text if len(text) <= 60 else f"{text[:44]}...{text[-13:]}"
+
+
+def _real(value):
+    """(float(value), None) for one real number, else (None, what `value` is instead)."""
+    if isinstance(value, str | bytes):
+        return None, f"the text {_short(value)}, not a number: write numbers without quotes"
+    if isinstance(value, numbers.Complex) and not isinstance(value, numbers.Real):
+        return None, f"{_short(value)}, a complex number: expected a real number"
+    try:
+        return float(value), None
+    except OverflowError:
+        return None, f"{_short(value)}, too large for a float (the limit is about 1.8e308)"
+    except Exception:  # None inside a list, a dict, a list that numpy kept as one object, ...
+        return None, f"{_short(value)} ({type(value).__name__}), not a number"
+
+
+def _as_real_array(name, value):
+    """(`value` as a finite float64 array, None), or (None, a sentence saying what is wrong).
+
+    Whatever `value` is, this neither raises nor warns: None, `...`, text, a dict, a ragged
+    list, complex numbers, an int too large for a float, NaN and infinity all become a sentence.
+    """
+    if value is None:
+        return None, f"{name} is None: did you forget a `return`?"
+    if value is ...:
+        return None, f"{name} is `...`: replace it by your code."
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")  # e.g. float() of a one-element array inside a list
+        try:
+            arr = np.asarray(value)
+        except ValueError:
+            return None, f"{name} is ragged: its rows have different lengths."
+        except Exception:  # e.g. an object whose __array__ fails
+            return None, f"{name} is {_short(value)}, not an array of numbers."
+        if arr.dtype.kind in "biuf":  # booleans, integers, floats
+            out = arr.astype(np.float64)
+        else:  # complex numbers, text, Python objects, dates: look at each entry
+            out = np.empty(arr.shape)
+            for i, entry in np.ndenumerate(arr):
+                number, problem = _real(entry)
+                if problem:
+                    return None, f"{name}{_where(i)} is {problem}."
+                out[i] = number
+    bad = np.argwhere(~np.isfinite(out))
+    if len(bad):
+        i = tuple(bad[0])
+        return None, f"{name}{_where(i)} is {out[i]}, not a finite number (overflow? 0/0?)."
+    return out, None
+
+
+def _as_number(name, value):
+    """(`value` as a finite float, None) when it is one real number, else (None, a sentence)."""
+    arr, problem = _as_real_array(name, value)
+    if problem is None and arr.size != 1:
+        problem = f"{name} should be one number, got {_short(value)}."
+    return (None, problem) if problem else (float(arr.flat[0]), None)
+
+
+def _where(index):
+    """'[1, 0]' for an index into an array, '' for a single number."""
+    return f"[{', '.join(str(int(j)) for j in index)}]" if index else ""
+
+
+def _same(got, want):
+    """Whether the float array `got` has the shape of `want` and is close to it."""
+    with np.errstate(all="ignore"):
+        return got.shape == np.shape(want) and bool(np.allclose(got, want))
 
 
 def _compare(name, got, expected, *, rtol=1e-8):
-    """None when `got` matches `expected`, else a sentence saying where and by how much."""
-    if got is None:
-        return f"{name} is None: did you forget a `return`?"
-    got = np.asarray(got, dtype=float)
+    """None when the float array `got` matches `expected`, else where and by how much not."""
     if got.shape != np.shape(expected):
         return f"{name} has shape {got.shape}, expected {np.shape(expected)}."
-    err = np.abs(got - expected)
+    with np.errstate(all="ignore"):  # got - expected may overflow to inf: still a mismatch
+        err = np.abs(got - expected)
     if np.all(err <= rtol * (1 + np.abs(expected))):
         return None
     i = np.unravel_index(np.argmax(err), err.shape)
-    where = f"[{', '.join(str(int(j)) for j in i)}]"
-    return f"{name}{where} is {got[i]:.6g}, expected {expected[i]:.6g}."
+    return f"{name}{_where(i)} is {got[i]:.6g}, expected {expected[i]:.6g}."
 
 
 # ---- Notebook 1: one step of backpropagation through time ---------------------------------
@@ -89,27 +171,31 @@ def check_backward_step(fn, *, seed=0):
         return problem
     if not isinstance(out, tuple) or len(out) != 2:
         return Feedback(False, "Return two arrays: `return da_total, dz_t`.")
-    da_total, dz_t = (np.asarray(v, dtype=float) if v is not None else None for v in out)
     want_da, want_dz = backward_step_solution(da_t, dz_next, a_t, W_aa)
-    if da_total is not None and np.shape(da_total) == want_da.shape:
-        if np.allclose(da_total, da_t):
-            return Feedback(
-                False,
-                "da_total equals da_t: add the gradient arriving from step "
-                "t+1, which flows back through W_aa: W_aa.T @ dz_next.",
-            )
-        if np.allclose(da_total, da_t + W_aa @ dz_next):
-            return Feedback(
-                False,
-                "da_total uses W_aa @ dz_next. Going backward, the matrix is "
-                "transposed: z<t+1> = W_aa a<t> + ..., so dL/da<t> gets W_aa.T @ dz_next.",
-            )
+    da_total, problem = _as_real_array("da_total", out[0])
+    if problem:
+        return Feedback(False, problem)
+    if _same(da_total, da_t):
+        return Feedback(
+            False,
+            "da_total equals da_t: add the gradient arriving from step "
+            "t+1, which flows back through W_aa: W_aa.T @ dz_next.",
+        )
+    if _same(da_total, da_t + W_aa @ dz_next):
+        return Feedback(
+            False,
+            "da_total uses W_aa @ dz_next. Going backward, the matrix is "
+            "transposed: z<t+1> = W_aa a<t> + ..., so dL/da<t> gets W_aa.T @ dz_next.",
+        )
     problem = _compare("da_total", da_total, want_da)
     if problem:
         return Feedback(False, problem + " Recall dL/da<t> = da<t> + W_aa^T dL/dz<t+1>.")
-    if np.allclose(dz_t, da_total):
+    dz_t, problem = _as_real_array("dz_t", out[1])
+    if problem:
+        return Feedback(False, problem)
+    if _same(dz_t, da_total):
         return Feedback(False, "dz_t equals da_total: multiply by tanh'(z<t>) = 1 - a<t>**2.")
-    if np.allclose(dz_t, da_total * (1 - a_t)):
+    if _same(dz_t, da_total * (1 - a_t)):
         return Feedback(False, "tanh'(z) is 1 - tanh(z)**2 = 1 - a_t**2, not 1 - a_t.")
     problem = _compare("dz_t", dz_t, want_dz)
     if problem:
@@ -126,9 +212,14 @@ def finite_difference_check(params, x, y, *, activation="tanh", eps=1e-6, seed=0
 
     For each parameter array, `samples` entries chosen at random are checked. Returns a dict
     name -> largest relative error |numeric - analytic| / max(|numeric| + |analytic|, 1e-12).
+    NaN in, NaN out: when a numeric or analytic derivative of an array is NaN or infinite (the
+    network diverged, or a parameter is already NaN), that array's error is NaN, never 0.
+    eps : finite, > 0; samples : integer >= 1; seed : for the choice of entries.
     """
+    eps = check_float("eps", eps)
+    samples = check_int("samples", samples)
+    rng = np.random.default_rng(check_seed(seed))
     _, grads = loss_and_grads(params, x, y, activation=activation)
-    rng = np.random.default_rng(seed)
     errors = {}
     for name, w in params.items():
         worst = 0.0
@@ -139,7 +230,11 @@ def finite_difference_check(params, x, y, *, activation="tanh", eps=1e-6, seed=0
             up, _ = loss_and_grads(bumped, x, y, activation=activation)
             bumped[name][i] = w[i] - eps
             down, _ = loss_and_grads(bumped, x, y, activation=activation)
-            numeric, analytic = (up - down) / (2 * eps), grads[name][i]
+            with np.errstate(all="ignore"):  # inf - inf is NaN, reported as such
+                numeric, analytic = float((up - down) / (2 * eps)), float(grads[name][i])
+            if not (math.isfinite(numeric) and math.isfinite(analytic)):
+                worst = math.nan
+                break
             worst = max(worst, abs(numeric - analytic) / max(abs(numeric) + abs(analytic), 1e-12))
         errors[name] = worst
     return errors
@@ -205,10 +300,9 @@ def check_answer(question, answer):
     expected_fn, rtol, whole, hint = ANSWERS[question]
     if answer is None or answer is ...:
         return Feedback(False, "Replace the `...` by your answer (a number).")
-    try:
-        answer = float(answer)
-    except (TypeError, ValueError):
-        return Feedback(False, f"The answer should be a number, got {answer!r}.")
+    answer, problem = _as_number("The answer", answer)
+    if problem:
+        return Feedback(False, problem)
     expected = float(expected_fn())
     if whole and answer != round(answer) and abs(answer - expected) < 1:
         return Feedback(
@@ -236,11 +330,26 @@ def check_nonnormal(W_aa):
     """Check a matrix with sigma_max(W_aa) > 1 whose powers still shrink (spectral radius < 1)."""
     if W_aa is None or W_aa is ...:
         return Feedback(False, "Replace the `...` by a square numpy array.")
-    W = np.asarray(W_aa, dtype=float)
-    if W.ndim != 2 or W.shape[0] != W.shape[1]:
-        return Feedback(False, f"W_aa must be square, got shape {W.shape}.")
-    s = float(np.linalg.norm(W, 2))
-    rho = float(np.max(np.abs(np.linalg.eigvals(W))))
+    W, problem = _as_real_array("W_aa", W_aa)
+    if problem:
+        return Feedback(False, problem)
+    if W.ndim != 2 or W.shape[0] != W.shape[1] or W.size == 0:
+        return Feedback(False, f"W_aa must be square and not empty, got shape {W.shape}.")
+    largest = float(np.max(np.abs(W)))
+    try:
+        if largest > 1e100:  # numpy's SVD would fail, or LAPACK would print errors
+            raise np.linalg.LinAlgError
+        with np.errstate(all="ignore"):  # W_aa^60 may overflow: then it has not shrunk
+            s = float(np.linalg.norm(W, 2))
+            rho = float(np.max(np.abs(np.linalg.eigvals(W))))
+            W_60 = np.linalg.matrix_power(W, 60)
+            power = float(np.linalg.norm(W_60, 2)) if np.isfinite(W_60).all() else math.inf
+    except np.linalg.LinAlgError:
+        return Feedback(
+            False,
+            "numpy cannot reliably compute sigma_max and the eigenvalues of this W_aa (its "
+            f"largest entry is {largest:.3g}). Use entries of moderate size, like 0.5 and 2.",
+        )
     if s <= 1:
         return Feedback(
             False,
@@ -254,7 +363,6 @@ def check_nonnormal(W_aa):
             ">= 1, so powers of W_aa do not shrink. Try a triangular matrix with "
             "small diagonal entries: its eigenvalues are the diagonal.",
         )
-    power = float(np.linalg.norm(np.linalg.matrix_power(W, 60), 2))
     if power >= 0.1:
         return Feedback(
             False,
@@ -296,20 +404,24 @@ def check_clip(fn, *, seed=0):
         if not isinstance(out, tuple) or len(out) != 2 or not isinstance(out[0], dict):
             return Feedback(False, "Return the clipped dict and the norm: `return clipped, total`.")
         clipped, total = out
-        if any(not np.array_equal(grads[k], original[k]) for k in grads):
+        if grads.keys() != original.keys() or any(
+            not np.array_equal(grads[k], v) for k, v in original.items()
+        ):
             return Feedback(
                 False,
                 "Your function changed the input arrays in place (e.g. with "
                 "*=). Build new arrays instead: the caller may still need the old ones.",
             )
-        if sorted(clipped) != sorted(grads):
-            return Feedback(
-                False, f"The clipped dict has keys {sorted(clipped)}, expected {sorted(grads)}."
-            )
+        if clipped.keys() != grads.keys():
+            keys, want = (", ".join(sorted(map(_short, d))) or "none" for d in (clipped, grads))
+            return Feedback(False, f"The clipped dict has keys {keys}, expected {want}.")
+        total, problem = _as_number("total_norm", total)
+        if problem:
+            return Feedback(False, f"For {label}: {problem}")
         want = global_norm(grads)
-        if not np.isclose(float(total), want):
+        if not np.isclose(total, want):
             per_array = [float(np.linalg.norm(v)) for v in grads.values()]
-            if any(np.isclose(float(total), p) for p in per_array):
+            if any(np.isclose(total, p) for p in per_array):
                 return Feedback(
                     False,
                     "total_norm is the norm of one array. The global norm "
@@ -317,21 +429,22 @@ def check_clip(fn, *, seed=0):
                 )
             return Feedback(
                 False,
-                f"For {label} total_norm is {float(total):.6g}, expected "
+                f"For {label} total_norm is {total:.6g}, expected "
                 f"{want:.6g} = sqrt(sum over arrays of sum(g**2)).",
             )
         expected, _ = clip_solution(grads, 5.0)
         for k in grads:
-            if np.allclose(clipped[k], np.clip(grads[k], -5.0, 5.0)) and not np.allclose(
-                clipped[k], expected[k]
-            ):
+            got, problem = _as_real_array(f"clipped[{k!r}]", clipped[k])
+            if problem:
+                return Feedback(False, f"For {label}: {problem}")
+            if _same(got, np.clip(grads[k], -5.0, 5.0)) and not _same(got, expected[k]):
                 return Feedback(
                     False,
                     "That is clipping by value (each entry into [-5, 5]), "
                     "which changes the direction. Rescale every array by "
                     "max_norm / total_norm instead.",
                 )
-            problem = _compare(f"clipped[{k!r}]", clipped[k], expected[k])
+            problem = _compare(f"clipped[{k!r}]", got, expected[k])
             if problem:
                 hint = (
                     "Below the threshold nothing should change."
@@ -375,13 +488,16 @@ def check_gru_step(fn, *, seed=0):
     want = gru_step_solution(a_prev, x_t, params)
     gamma_u = sigmoid(params["W_u"] @ np.concatenate([a_prev, x_t]) + params["b_u"])
     c_tilde = (want - (1 - gamma_u) * a_prev) / gamma_u
-    if np.shape(out) == want.shape and np.allclose(out, (1 - gamma_u) * c_tilde + gamma_u * a_prev):
+    a_t, problem = _as_real_array("a_t", out)
+    if problem:
+        return Feedback(False, problem)
+    if _same(a_t, (1 - gamma_u) * c_tilde + gamma_u * a_prev):
         return Feedback(
             False,
             "The update gate's roles are swapped: c<t> = Gamma_u * c~<t> + "
             "(1 - Gamma_u) * c<t-1>, so Gamma_u near 1 means 'update'.",
         )
-    problem = _compare("a_t", out, want)
+    problem = _compare("a_t", a_t, want)
     if problem:
         return Feedback(
             False,

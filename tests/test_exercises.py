@@ -1,5 +1,16 @@
+"""Tests of rnnviz.exercises: the checks' specific hints, their feedback for answers of any kind
+(hypothesis: whatever is typed, returned or raised, a Feedback, no exception, no warning), and the
+finite-difference gradient check."""
+
+import math
+import numbers
+import warnings
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import rnnviz as rv
 from rnnviz import exercises as ex
@@ -131,3 +142,250 @@ def test_show_solution_prints_source(capsys):
     assert "0.005726" in capsys.readouterr().out
     with pytest.raises(ValueError, match="name == 'x'"):
         rv.show_solution("x")
+
+
+# ---- Answers of any kind: typed, returned or raised -----------------------------------------
+
+huge_ints = st.integers(min_value=10**300, max_value=10**500).flatmap(
+    lambda n: st.sampled_from([n, -n])
+)
+dtypes = st.one_of(
+    hnp.boolean_dtypes(),
+    hnp.integer_dtypes(),
+    hnp.unsigned_integer_dtypes(),
+    hnp.floating_dtypes(),
+    hnp.complex_number_dtypes(),
+    hnp.unicode_string_dtypes(max_len=3),
+    hnp.byte_string_dtypes(max_len=3),
+    hnp.datetime64_dtypes(),
+)
+shapes = hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4)
+scalars = st.one_of(
+    st.none(),
+    st.just(...),
+    st.booleans(),
+    st.floats(),  # NaN and infinities included
+    st.integers(),
+    huge_ints,
+    st.complex_numbers(),
+    st.text(max_size=6),
+    st.binary(max_size=3),
+    st.fractions(),
+    hnp.arrays(dtypes, ()).map(lambda a: a[()]),  # numpy scalars: np.float32, np.str_, ...
+)
+arrays = st.one_of(
+    hnp.arrays(dtypes, shapes),
+    hnp.arrays(np.float64, st.sampled_from([(4,), (2, 2), (3, 3)])),  # the expected shapes
+    hnp.arrays(object, shapes, elements=scalars),
+)
+anything = st.recursive(
+    scalars | arrays,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),  # ragged or mixed nesting included
+        st.tuples(inner, inner),
+        st.dictionaries(st.text(max_size=3), inner, max_size=3),
+    ),
+    max_leaves=8,
+)
+returned = st.one_of(
+    anything,
+    st.tuples(anything, anything),
+    st.tuples(st.dictionaries(st.sampled_from(["W_aa", "b_a", 1]), anything), anything),
+    st.tuples(st.fixed_dictionaries({"W_aa": anything, "b_a": anything}), anything),
+)
+exceptions = st.sampled_from(
+    [ValueError, TypeError, KeyError, IndexError, ZeroDivisionError, AttributeError, NameError,
+     RuntimeError, OverflowError, FloatingPointError, AssertionError, StopIteration, Exception,
+     NotImplementedError, np.linalg.LinAlgError, RuntimeWarning, np.exceptions.ComplexWarning]
+)  # fmt: skip
+CHECKS = (rv.check_backward_step, rv.check_clip, rv.check_gru_step)
+
+
+def complex_or_not_finite(value):
+    """Whether `value` holds, anywhere, a complex number or a NaN or an infinity."""
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list | tuple | np.ndarray):
+        items = value.flat if isinstance(value, np.ndarray) else value
+        return any(complex_or_not_finite(v) for v in items)
+    if isinstance(value, numbers.Complex) and not isinstance(value, numbers.Real):
+        return True
+    try:
+        return isinstance(value, numbers.Real) and not math.isfinite(value)
+    except OverflowError:  # an int beyond float range is finite, but also not a right answer
+        return False
+
+
+def assert_feedback(check, *args):
+    """`check(*args)` gives a short Feedback without raising or warning; return it."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        feedback = check(*args)
+    assert isinstance(feedback, ex.Feedback) and isinstance(feedback.message, str)
+    assert len(feedback.message) < 500, feedback.message
+    return feedback
+
+
+@settings(max_examples=200, deadline=None)
+@given(scalars | anything)  # a plain number or text half of the time
+def test_any_typed_answer_gets_feedback(value):
+    suspicious = complex_or_not_finite(value)
+    for question in ex.ANSWERS:
+        feedback = assert_feedback(rv.check_answer, question, value)
+        assert not (suspicious and feedback.ok), (value, feedback)
+    feedback = assert_feedback(rv.check_nonnormal, value)
+    assert not (suspicious and feedback.ok), (value, feedback)
+
+
+@settings(max_examples=200, deadline=None)
+@given(returned)
+def test_any_returned_value_gets_feedback(value):
+    for check in CHECKS:
+        assert not assert_feedback(check, lambda *args: value).ok
+
+
+@settings(max_examples=100, deadline=None)
+@given(exceptions, st.lists(st.one_of(st.text(max_size=20), st.integers(), st.none()), max_size=2))
+def test_any_raised_exception_gets_feedback(kind, args):
+    def fn(*_):
+        raise kind(*args)
+
+    for check in CHECKS:
+        feedback = assert_feedback(check, fn)
+        assert not feedback.ok and kind.__name__ in feedback.message
+
+
+def test_an_exception_whose_message_fails_is_still_reported():
+    class Unprintable(Exception):
+        def __str__(self):
+            raise RuntimeError("no message")
+
+    def fn(*_):
+        raise Unprintable
+
+    assert "Unprintable" in assert_feedback(rv.check_gru_step, fn).message
+
+
+def as_complex(value):
+    """`value` (an array, or a tuple or dict of them) as complex numbers with imaginary part 0."""
+    if isinstance(value, dict):
+        return {k: as_complex(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return tuple(as_complex(v) for v in value)
+    return np.asarray(value) + 0j
+
+
+def test_right_values_in_complex_form_are_not_correct():
+    for check, solution in zip(
+        CHECKS, (ex.backward_step_solution, ex.clip_solution, ex.gru_step_solution), strict=True
+    ):
+        feedback = assert_feedback(
+            check, lambda *args, solution=solution: as_complex(solution(*args))
+        )
+        assert not feedback.ok and "complex number" in feedback.message, feedback
+    clipped = assert_feedback(
+        rv.check_clip, lambda g, m: (as_complex(ex.clip_solution(g, m)[0]), ex.global_norm(g))
+    )
+    assert not clipped.ok and "clipped['W_aa'][0, 0] is" in clipped.message, clipped
+    W_aa = assert_feedback(rv.check_nonnormal, ex.nonnormal_solution() + 0j)
+    assert not W_aa.ok and "W_aa[0, 0] is (0.5+0j), a complex number" in W_aa.message
+    for question, (expected, *_) in ex.ANSWERS.items():
+        for answer in (complex(expected()), np.complex64(expected())):
+            feedback = assert_feedback(rv.check_answer, question, answer)
+            assert not feedback.ok and "complex number" in feedback.message
+
+
+@pytest.mark.parametrize("answer", [math.nan, math.inf, -math.inf, np.float32("nan"), [math.nan]])
+def test_a_nan_or_infinite_answer_is_not_a_finite_number(answer):
+    feedback = assert_feedback(rv.check_answer, "vanishing_factor", answer)
+    assert not feedback.ok and "not a finite number" in feedback.message
+    assert "too small" not in feedback.message and "too large" not in feedback.message
+
+
+def test_an_int_too_large_for_a_float_gets_feedback():
+    too_large = "too large for a float"
+    assert too_large in assert_feedback(rv.check_answer, "exploding_factor", 10**400).message
+    assert too_large in assert_feedback(rv.check_answer, "exploding_factor", -(10**400)).message
+    W_aa = [[10**400, 0], [0, 0.5]]
+    assert "W_aa[0, 0] is 1000" in assert_feedback(rv.check_nonnormal, W_aa).message
+    for check, value in ((rv.check_backward_step, (10**400, 0)), (rv.check_gru_step, 10**400)):
+        assert too_large in assert_feedback(check, lambda *args, value=value: value).message
+    clip = assert_feedback(rv.check_clip, lambda g, m: (ex.clip_solution(g, m)[0], 10**400))
+    assert "total_norm is 1000" in clip.message and too_large in clip.message
+
+
+def test_an_answer_typed_as_text_is_not_a_number():
+    for answer in ("0.1", np.str_("0.1"), b"0.1", ["0.1"]):
+        feedback = assert_feedback(rv.check_answer, "clip_factor", answer)
+        assert not feedback.ok and "without quotes" in feedback.message, feedback
+    assert rv.check_answer("clip_factor", np.float32(0.1)).ok  # numpy scalars are numbers
+    assert rv.check_answer("clip_factor", np.array([0.1])).ok
+    several = assert_feedback(rv.check_answer, "clip_factor", (0.1, 0.2))
+    assert "should be one number, got (0.1, 0.2)" in several.message
+
+
+def test_nonnormal_explains_matrices_it_cannot_use():
+    cases = {
+        "W_aa[1, 0] is nan, not a finite number": [[0.5, 2], [math.nan, 0.5]],
+        "W_aa[0, 1] is inf, not a finite number": np.array([[0.5, math.inf], [0, 0.5]]),
+        "W_aa is the text 'ab'": "ab",
+        "W_aa[0, 0] is the text 'a'": np.array([["a", "b"], ["c", "d"]]),
+        "W_aa is {} (dict), not a number": {},
+        "W_aa is ragged": [[0.5, 2], [0.5]],
+        "W_aa must be square and not empty, got shape (0, 0)": np.zeros((0, 0)),
+        "cannot reliably compute sigma_max": np.full((3, 3), 1.7e308),
+    }
+    for phrase, W_aa in cases.items():
+        feedback = assert_feedback(rv.check_nonnormal, W_aa)
+        assert not feedback.ok and phrase in feedback.message, (phrase, feedback)
+
+
+def test_function_checks_explain_returns_they_cannot_use():
+    cases = {
+        "da_total[0] is the text 'a'": (np.array(list("abcd")), np.zeros(4)),
+        "da_total is ragged": ([[1.0, 2.0], [3.0]], np.zeros(4)),
+        "da_total[2] is nan, not a finite number": ([0, 0, math.nan, 0], np.zeros(4)),
+        "a_t is the text 's'": "s",
+        "a_t is {} (dict)": {},
+        "a_t[1] is None (NoneType), not a number": [0.0, None, 0.0, 0.0],
+        "a_t is `...`": ...,
+    }
+    for phrase, value in cases.items():
+        check = rv.check_backward_step if phrase.startswith("da_") else rv.check_gru_step
+        feedback = assert_feedback(check, lambda *args, value=value: value)
+        assert not feedback.ok and phrase in feedback.message, (phrase, feedback)
+    strange_keys = assert_feedback(rv.check_clip, lambda g, m: ({1: g["W_aa"], "b": 0}, 5.0))
+    assert "The clipped dict has keys 'b', 1, expected 'W_aa', 'b_a'." in strange_keys.message
+    no_keys = assert_feedback(rv.check_clip, lambda g, m: ({}, 5.0))
+    assert "The clipped dict has keys none, expected 'W_aa', 'b_a'." in no_keys.message
+
+
+def test_finite_difference_check_reports_nan_for_nan():
+    params = rv.init_params(3, 5, 2, seed=0)
+    x = np.random.default_rng(0).standard_normal((5, 4, 3))
+    y = np.random.default_rng(1).integers(0, 2, (5, 4))
+    broken = {k: v.copy() for k, v in params.items()}
+    broken["W_aa"][0, 0] = math.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        errors = rv.finite_difference_check(broken, x, y)
+        diverged = rv.finite_difference_check(params, np.full_like(x, math.inf), y)
+    assert all(math.isnan(e) for e in errors.values()), errors
+    assert math.isnan(diverged["W_ax"]), diverged
+    assert not any(math.isnan(e) for e in rv.finite_difference_check(params, x, y).values())
+
+
+def test_finite_difference_check_rejects_bad_options():
+    params = rv.init_params(3, 5, 2, seed=0)
+    x, y = np.zeros((5, 3)), np.zeros(5, dtype=int)
+    for kwargs, message in (
+        ({"eps": 0}, "eps == 0.0, must be > 0"),
+        ({"eps": -1e-6}, "eps == -1e-06, must be > 0"),
+        ({"eps": math.inf}, "eps == inf, must be finite"),
+        ({"samples": 0}, "samples == 0, must be >= 1"),
+        ({"seed": -1}, "seed == -1, must be >= 0"),
+    ):
+        with pytest.raises(ValueError, match=message):
+            rv.finite_difference_check(params, x, y, **kwargs)
+    with pytest.raises(TypeError, match="samples == 2.5, must be an integer"):
+        rv.finite_difference_check(params, x, y, samples=2.5)
