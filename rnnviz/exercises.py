@@ -312,10 +312,23 @@ def check_answer(question, answer):
         )
     if math.isclose(answer, expected, rel_tol=max(rtol, 1e-12)):
         return Feedback(True, f"{expected:.4g} it is.")
+    digits = _significant_digits(answer)
+    if digits < 3 and answer == float(f"{expected:.{digits}g}"):
+        return Feedback(
+            False,
+            f"Close: {answer:g} is the answer rounded to {digits} significant "
+            f"digit{'s' * (digits > 1)}. Give 3 significant digits.",
+        )
     if expected != 0 and math.isclose(answer, 1 / expected, rel_tol=max(rtol, 1e-12)):
         return Feedback(False, f"{answer:.4g} is the reciprocal of the answer: upside down? {hint}")
     direction = "too large" if answer > expected else "too small"
     return Feedback(False, f"{answer:.4g} is {direction}. {hint}")
+
+
+def _significant_digits(x):
+    """How many significant digits a typed number has: 0.006 -> 1, 0.0057 -> 2, 5.70e-3 -> 2."""
+    mantissa = f"{abs(x):.15g}".split("e")[0].replace(".", "").lstrip("0").rstrip("0")
+    return max(len(mantissa), 1)
 
 
 # ---- Notebook 3: sigma_max > 1 and yet the gradient vanishes -------------------------------
@@ -475,6 +488,16 @@ def gru_step_solution(a_prev, x_t, params):
     return gamma_u * c_tilde + (1 - gamma_u) * a_prev
 
 
+def _gru(a_prev, x_t, params, *, stack=lambda a, x: np.concatenate([a, x]), reset=True):
+    """One GRU step, written with the two slips students make most: the stacking order, Gamma_r."""
+    gamma_r = sigmoid(params["W_r"] @ stack(a_prev, x_t) + params["b_r"])
+    gamma_u = sigmoid(params["W_u"] @ stack(a_prev, x_t) + params["b_u"])
+    c_tilde = np.tanh(
+        params["W_c"] @ stack(gamma_r * a_prev if reset else a_prev, x_t) + params["b_c"]
+    )
+    return gamma_u * c_tilde + (1 - gamma_u) * a_prev
+
+
 def check_gru_step(fn, *, seed=0):
     """Check `fn(a_prev, x_t, params) -> a_t`, one GRU step for a single sequence."""
     rng = np.random.default_rng(seed)
@@ -497,12 +520,24 @@ def check_gru_step(fn, *, seed=0):
             "The update gate's roles are swapped: c<t> = Gamma_u * c~<t> + "
             "(1 - Gamma_u) * c<t-1>, so Gamma_u near 1 means 'update'.",
         )
+    slips = {
+        "You stacked [x<t>, a<t-1>]: the weights expect [a<t-1>, x<t>], that is "
+        "np.concatenate([a_prev, x_t]), in all three products.": _gru(
+            a_prev, x_t, params, stack=lambda a, x: np.concatenate([x, a])
+        ),
+        "Gamma_r is missing: the candidate is c~<t> = tanh(W_c [Gamma_r * a<t-1>, x<t>] + b_c), "
+        "with Gamma_r multiplying a<t-1> before W_c.": _gru(a_prev, x_t, params, reset=False),
+    }
+    for message, slip in slips.items():
+        if _same(a_t, slip):
+            return Feedback(False, message)
     problem = _compare("a_t", a_t, want)
     if problem:
         return Feedback(
             False,
-            problem + " Check the relevance gate Gamma_r: it multiplies "
-            "a<t-1> inside the candidate c~<t>, before W_c.",
+            problem + " Compare each line with the GRU equations of section 1: Gamma_r and "
+            "Gamma_u from [a<t-1>, x<t>], then c~<t> from [Gamma_r * a<t-1>, x<t>], then "
+            "c<t> = Gamma_u * c~<t> + (1 - Gamma_u) * c<t-1>.",
         )
     return Feedback(
         True,

@@ -389,3 +389,38 @@ def test_finite_difference_check_rejects_bad_options():
             rv.finite_difference_check(params, x, y, **kwargs)
     with pytest.raises(TypeError, match="samples == 2.5, must be an integer"):
         rv.finite_difference_check(params, x, y, samples=2.5)
+
+
+def test_a_rounded_right_answer_is_close_not_wrong():
+    expected = 0.9**49  # vanishing_factor, by hand: 0.005726...
+    for typed in (0.0057, round(expected, 5)):
+        assert rv.check_answer("vanishing_factor", typed).ok, typed
+    fb = rv.check_answer("vanishing_factor", 0.006)
+    assert not fb.ok and "rounded to 1 significant digit." in fb.message
+    assert "Give 3 significant digits" in fb.message
+    assert "too large" in rv.check_answer("vanishing_factor", 0.007).message
+
+
+def _sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def test_gru_check_names_the_slip():
+    def stacked_the_other_way(a_prev, x_t, params):  # [x<t>, a<t-1>]
+        xa = np.concatenate([x_t, a_prev])
+        r, u = (
+            _sigmoid(params["W_r"] @ xa + params["b_r"]),
+            _sigmoid(params["W_u"] @ xa + params["b_u"]),
+        )
+        c = np.tanh(params["W_c"] @ np.concatenate([x_t, r * a_prev]) + params["b_c"])
+        return u * c + (1 - u) * a_prev
+
+    def without_gamma_r(a_prev, x_t, params):
+        ax = np.concatenate([a_prev, x_t])
+        u = _sigmoid(params["W_u"] @ ax + params["b_u"])
+        c = np.tanh(params["W_c"] @ ax + params["b_c"])
+        return u * c + (1 - u) * a_prev
+
+    assert "You stacked [x<t>, a<t-1>]" in rv.check_gru_step(stacked_the_other_way).message
+    assert "Gamma_r is missing" in rv.check_gru_step(without_gamma_r).message
+    assert "relevance" not in rv.check_gru_step(lambda a, x, p: a * 2).message
