@@ -54,7 +54,10 @@ def check_float(name, value, *, positive=True, allow_zero=False, maximum=None):
     """Return `value` as a finite float (> 0 when `positive`), or raise naming `name`."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} == {value!r}, must be a real number")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:  # an integer beyond float64, e.g. 10**400
+        raise ValueError(f"{name} == {str(value)[:12]}..., too large for a float") from None
     if not np.isfinite(value):
         raise ValueError(f"{name} == {value!r}, must be finite")
     if positive and (value < 0 or (value == 0 and not allow_zero)):

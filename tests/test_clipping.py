@@ -243,3 +243,8 @@ def test_global_norm_bad_input():
         TypeError, match=re.escape("grads['W_aa'] must hold real numbers, got dtype")
     ):
         global_norm({"W_aa": np.array([None, 1.0])})
+
+
+def test_a_threshold_beyond_float64_is_named():
+    with pytest.raises(ValueError, match=r"max_norm == 100000000000\.\.\., too large for a float"):
+        clip_by_global_norm({"g": np.ones(2)}, 10**400)
