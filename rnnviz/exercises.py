@@ -156,7 +156,7 @@ def backward_step_solution(da_t, dz_next, a_t, W_aa):
 def check_backward_step(fn, *, seed=0):
     """Check `fn(da_t, dz_next, a_t, W_aa) -> (da_total, dz_t)` for a tanh RNN.
 
-    da_t     dL/da<t> from the output at step t, (n_a,)
+    da_t     delta<t>, the direct part of dL/da<t> (from the output at step t only), (n_a,)
     dz_next  dL/dz<t+1>, (n_a,)
     a_t      a<t> = tanh(z<t>), (n_a,)
     W_aa     (n_a, n_a)
@@ -172,6 +172,14 @@ def check_backward_step(fn, *, seed=0):
     if not isinstance(out, tuple) or len(out) != 2:
         return Feedback(False, "Return two arrays: `return da_total, dz_t`.")
     want_da, want_dz = backward_step_solution(da_t, dz_next, a_t, W_aa)
+    first, problem_first = _as_real_array("da_total", out[0])
+    second, problem_second = _as_real_array("dz_t", out[1])
+    if not (problem_first or problem_second) and _same(first, want_dz) and _same(second, want_da):
+        return Feedback(
+            False,
+            "Your two results look swapped: both are right, but return da_total first, "
+            "then dz_t: `return da_total, dz_t`.",
+        )
     da_total, problem = _as_real_array("da_total", out[0])
     if problem:
         return Feedback(False, problem)
@@ -189,7 +197,11 @@ def check_backward_step(fn, *, seed=0):
         )
     problem = _compare("da_total", da_total, want_da)
     if problem:
-        return Feedback(False, problem + " Recall dL/da<t> = da<t> + W_aa^T dL/dz<t+1>.")
+        return Feedback(
+            False,
+            problem + " Recall dL/da<t> = δ<t> + W_aa^T dL/dz<t+1>, where δ<t> (da_t) is only the "
+            "direct part, from the output at step t.",
+        )
     dz_t, problem = _as_real_array("dz_t", out[1])
     if problem:
         return Feedback(False, problem)
@@ -287,8 +299,10 @@ ANSWERS = {
         lambda: 5.0 / 50.0,
         0.01,
         False,
-        "Clipping by global norm multiplies every array, and so every step's share, by "
-        "max_norm / ||g|| when ||g|| > max_norm.",
+        "Clipping by global norm multiplies the whole gradient vector by one factor, "
+        "max_norm / ||g|| (when ||g|| > max_norm): every array, and every step's gradient, "
+        "by the same number. It rescales the gradient; it does not change how the steps' "
+        "gradients compare.",
     ),
 }
 
@@ -340,14 +354,19 @@ def nonnormal_solution():
 
 
 def check_nonnormal(W_aa):
-    """Check a matrix with sigma_max(W_aa) > 1 whose powers still shrink (spectral radius < 1)."""
+    """Check a 2 x 2 matrix with sigma_max(W_aa) > 1 whose powers still shrink (spectral
+    radius < 1)."""
     if W_aa is None or W_aa is ...:
-        return Feedback(False, "Replace the `...` by a square numpy array.")
+        return Feedback(False, "Replace the `...` by a 2 x 2 numpy array.")
     W, problem = _as_real_array("W_aa", W_aa)
     if problem:
         return Feedback(False, problem)
-    if W.ndim != 2 or W.shape[0] != W.shape[1] or W.size == 0:
-        return Feedback(False, f"W_aa must be square and not empty, got shape {W.shape}.")
+    if W.shape != (2, 2):
+        return Feedback(
+            False,
+            f"W_aa has shape {W.shape}: the exercise asks for a 2 x 2 matrix, two rows of two "
+            "numbers, e.g. np.array([[a, b], [c, d]]).",
+        )
     largest = float(np.max(np.abs(W)))
     try:
         if largest > 1e100:  # numpy's SVD would fail, or LAPACK would print errors
@@ -511,6 +530,19 @@ def check_gru_step(fn, *, seed=0):
     want = gru_step_solution(a_prev, x_t, params)
     gamma_u = sigmoid(params["W_u"] @ np.concatenate([a_prev, x_t]) + params["b_u"])
     c_tilde = (want - (1 - gamma_u) * a_prev) / gamma_u
+    if isinstance(out, tuple) and any(
+        e is None or isinstance(e, list | tuple | np.ndarray) for e in out
+    ):
+        items = [_as_real_array("a_t", e)[0] for e in out]  # None where not an array
+        right = [i for i, e in enumerate(items) if e is not None and _same(e, want)]
+        place = ("first", "second", "third")[right[0]] if right and right[0] < 3 else "one"
+        found = f" (its {place} item is the right a<t>)" if right else ""
+        n = len(out)
+        return Feedback(
+            False,
+            f"Your function returns a tuple of {n} item{'s' * (n != 1)}: return one array, a<t> "
+            f"(for the GRU it is also c<t>), not a tuple{found}: `return a_t`.",
+        )
     a_t, problem = _as_real_array("a_t", out)
     if problem:
         return Feedback(False, problem)

@@ -35,10 +35,19 @@ def test_backward_step_mistakes_get_specific_feedback():
         da = da_t + W_aa.T @ dz_next
         return da, da
 
+    def swapped(da_t, dz_next, a_t, W_aa):
+        return tuple(reversed(ex.backward_step_solution(da_t, dz_next, a_t, W_aa)))
+
+    def doubled(da_t, dz_next, a_t, W_aa):
+        da = 2 * da_t + W_aa.T @ dz_next
+        return da, da * (1 - a_t**2)
+
     def stub(da_t, dz_next, a_t, W_aa):
         raise NotImplementedError
 
     cases = {
+        swapped: "Your two results look swapped",
+        doubled: "δ<t> (da_t) is only the direct part",
         no_recurrence: "W_aa.T @ dz_next",
         not_transposed: "transposed",
         no_derivative: "1 - a<t>",
@@ -88,11 +97,27 @@ def test_gru_step_with_swapped_update_gate_is_diagnosed():
     feedback = rv.check_gru_step(swapped)
     assert not feedback.ok and "swapped" in feedback.message
 
+    def with_state(a_prev, x_t, params):  # returns (a<t>, None), as an LSTM step might
+        return ex.gru_step_solution(a_prev, x_t, params), None
+
+    tupled = rv.check_gru_step(with_state)
+    assert not tupled.ok and "ragged" not in tupled.message
+    assert "return one array, a<t>" in tupled.message, tupled.message
+    assert "its first item is the right a<t>" in tupled.message
+    wrong = rv.check_gru_step(lambda a_prev, x_t, params: (a_prev, None))
+    assert "not a tuple" in wrong.message and "right a<t>" not in wrong.message
+    assert rv.check_gru_step(lambda *args: tuple(ex.gru_step_solution(*args))).ok  # numbers
+
 
 def test_nonnormal_feedback():
-    assert "<= 1" in rv.check_nonnormal(0.5 * np.eye(3)).message
+    assert "<= 1" in rv.check_nonnormal(0.5 * np.eye(2)).message
     assert "spectral radius" in rv.check_nonnormal(2 * np.eye(2)).message
-    assert "square" in rv.check_nonnormal(np.ones((2, 3))).message
+    for shape in ((2, 3), (3, 3), (4,), (1, 1)):
+        feedback = rv.check_nonnormal(np.ones(shape))
+        assert not feedback.ok, shape
+        assert f"W_aa has shape {shape}: the exercise asks for a 2 x 2 matrix" in feedback.message
+    three = np.array([[0.5, 2.0, 0.0], [0.0, 0.5, 0.0], [0.0, 0.0, 0.5]])  # right, but 3 x 3
+    assert "2 x 2" in rv.check_nonnormal(three).message
     assert not rv.check_nonnormal(...).ok
     slow = rv.check_nonnormal(np.array([[0.99, 0.2], [0.0, 0.99]]))
     assert not slow.ok and "has not shrunk" in slow.message
@@ -332,8 +357,8 @@ def test_nonnormal_explains_matrices_it_cannot_use():
         "W_aa[0, 0] is the text 'a'": np.array([["a", "b"], ["c", "d"]]),
         "W_aa is {} (dict), not a number": {},
         "W_aa is ragged": [[0.5, 2], [0.5]],
-        "W_aa must be square and not empty, got shape (0, 0)": np.zeros((0, 0)),
-        "cannot reliably compute sigma_max": np.full((3, 3), 1.7e308),
+        "W_aa has shape (0, 0): the exercise asks for a 2 x 2 matrix": np.zeros((0, 0)),
+        "cannot reliably compute sigma_max": np.full((2, 2), 1.7e308),
     }
     for phrase, W_aa in cases.items():
         feedback = assert_feedback(rv.check_nonnormal, W_aa)

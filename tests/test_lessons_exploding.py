@@ -60,7 +60,9 @@ def test_nonnormal_matrix(n, sigma, rho):
     assert rv.sigma_max(W) == pytest.approx(sigma, rel=1e-9)
     assert rv.spectral_radius(W) < rho + 0.05
     assert np.linalg.norm(np.linalg.matrix_power(W, 400), 2) < 1e-6  # powers vanish
-    assert rv.check_nonnormal(W).ok
+    assert np.linalg.norm(np.linalg.matrix_power(W, 60), 2) < 0.1  # within the exercise's 60
+    if n == 2:  # the exercise of notebook 03 asks for a 2 x 2 matrix
+        assert rv.check_nonnormal(W).ok
 
 
 def test_nonnormal_matrix_checks_its_arguments():
