@@ -154,10 +154,16 @@ def _viridis():
     )
 
 
+def verdict(regime):
+    """What the bound says about a regime, in two words: "exploding possible" (the bound is
+    necessary, not sufficient, for exploding), else e.g. "vanishing predicted"."""
+    return "exploding possible" if regime == "exploding" else f"{regime} predicted"
+
+
 def default_title(result):
     """The regime in words, for a figure title."""
     r = result.sigma_max * result.gamma
-    return f"Gradient through time: σ_max·γ = {fmt(r, 3)}, predicted {result.regime}"
+    return f"Gradient through time: σ_max·γ = {fmt(r, 3)}, {verdict(result.regime)}"
 
 
 def overflow_text(result):
@@ -176,7 +182,7 @@ def status_lines(result):
     """The few numbers printed inside the gradient-norm figure."""
     lines = [
         f"σ_max·γ = {fmt(result.sigma_max, 3)} × {fmt(result.gamma)} = "
-        f"{fmt(result.sigma_max * result.gamma, 3)}: {result.regime} predicted",
+        f"{fmt(result.sigma_max * result.gamma, 3)}: {verdict(result.regime)}",
         f"||dL/da<1>|| / ||dL/da<T>|| = {fmt(result.ratio)}",
     ]
     if result.first_nonfinite is not None:

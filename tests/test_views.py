@@ -83,6 +83,15 @@ def test_readouts_say_sufficient_and_necessary(fake_flow):
     )
 
 
+def test_figure_notes_call_exploding_possible_not_predicted(fake_flow):
+    """sigma_max * gamma > 1 is necessary, not sufficient: the bound cannot predict exploding."""
+    exploding, vanishing = fake_flow([1e-3, 1.0], sigma=2.0), fake_flow([1e-3, 1.0], sigma=0.5)
+    assert views.status_lines(exploding)[0].endswith("= 2: exploding possible")
+    assert views.default_title(exploding).endswith(", exploding possible")
+    assert views.status_lines(vanishing)[0].endswith(": vanishing predicted")
+    assert views.default_title(vanishing).endswith(", vanishing predicted")
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
