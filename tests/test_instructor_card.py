@@ -8,13 +8,21 @@ import pytest
 from rnnviz import views
 
 CARD = Path(__file__).resolve().parents[1] / "docs" / "instructor-card.md"
-ROW = re.compile(r"^\| (\d+) \| `([^`]*)` \| (.*?) \| (.*?) \|$", re.M)
+ROW = re.compile(r"^\| (\d+)(?: ★)? \| `([^`]*)` \| (.*?) \| (.*?) \|$", re.M)
 
 
 def rows():
     found = ROW.findall(CARD.read_text(encoding="utf-8"))
     assert len(found) >= 8, "the card's table of moves was not found"
     return found
+
+
+def test_the_essential_moves_fit_the_plan():
+    """Ten minutes of explorer: the card marks six moves as essential, and says which."""
+    text = CARD.read_text(encoding="utf-8")
+    essential = re.findall(r"^\| (\d+) ★ \|", text, re.M)
+    assert essential == ["1", "3", "4", "5", "8", "10"]
+    assert "(1, 3, 4, 5, 8, 10)" in text  # the legend names the same moves
 
 
 def setting(text):
