@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 from .._checks import check_float
 from .._format import fmt
 from ..views import ClipGeometry
-from .style import COLORS, check_result, layout
+from .style import COLORS, TEXT_COLORS, check_result, layout
 
 
 def plot_clipping_geometry(geometry, *, limit=None):
@@ -19,19 +19,19 @@ def plot_clipping_geometry(geometry, *, limit=None):
     _check(geometry, limit)
     fig = go.Figure()
     styles = [
-        ("g", "gradient g", COLORS["black"], "solid", 5),
-        ("by_value", "clipped by value (each entry into [-c, c])", COLORS["orange"], "dash", 4),
-        ("by_norm", "clipped by norm (rescaled to length c)", COLORS["blue"], "dot", 4),
+        ("g", "gradient g", "black", "solid", 5),
+        ("by_value", "clipped by value (each entry into [-c, c])", "orange", "dash", 4),
+        ("by_norm", "clipped by norm (rescaled to length c)", "blue", "dot", 4),
     ]
     places = {"g": "middle right", "by_value": "top left", "by_norm": "bottom right"}
     for key, name, color, dash, width in styles:
         fig.add_scatter(
             name=name,
             mode="lines+markers+text",
-            line={"color": color, "width": width, "dash": dash},
+            line={"color": COLORS[color], "width": width, "dash": dash},
             marker={"symbol": ["circle", "arrow"], "size": [0, 22], "angleref": "previous"},
             textposition=places[key],
-            textfont={"size": 18, "color": color},
+            textfont={"size": 18, "color": TEXT_COLORS[color]},
             hovertemplate=f"{name}<br>(%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
             meta=key,
         )

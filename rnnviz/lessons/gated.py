@@ -28,7 +28,15 @@ from ..experiments import NAMES, SUCCESS, accuracies, success_flags
 from ..figures.style import COLORS, SMALL, html, layout, log_ticks
 from ..output import predict, softmax
 from ..tasks import AGREEMENT_VOCAB, SINGULAR, agreement
-from ..widgets.panel import Panel, float_slider, int_slider, readout_table
+from ..widgets.panel import (
+    READOUT,
+    WRAP,
+    Panel,
+    figure_card,
+    float_slider,
+    int_slider,
+    readout_table,
+)
 
 CELLS = tuple(NAMES)  # "rnn", "gru", "lstm"
 N_X = len(AGREEMENT_VOCAB)  # one-hot words
@@ -259,8 +267,8 @@ class CellExplorer(Panel):
         }  # fmt: skip
         self.curves = self._compute(T, ub, fb)
         self.figure = go.FigureWidget(plot_cell_gradients(self.curves, show=show))
-        self.readout = widgets.HTML(layout={"flex": "1 1 340px", "margin": "40px 0 0 12px"})
-        views = [widgets.HBox([self.figure, self.readout], layout={"flex_flow": "row wrap"})]
+        self.readout = widgets.HTML(layout=READOUT)
+        views = [widgets.HBox([figure_card(self.figure), self.readout], layout=WRAP)]
         self._assemble("Three cells, one sentence: the gradient of the verb's loss", controls,
                        views)  # fmt: skip
         self.update()  # complete before the first display

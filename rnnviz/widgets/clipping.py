@@ -6,7 +6,7 @@ import numpy as np
 from .._checks import check_float, check_range
 from ..figures import draw_clipping_geometry, plot_clipping_geometry
 from ..views import clipping_geometry, clipping_readouts
-from .panel import READOUT, WRAP, FigureWidget, Panel, fixed_width, float_slider, readout_table
+from .panel import READOUT, WRAP, FigureWidget, Panel, figure_card, float_slider, readout_table
 
 LIMIT = 3.4  # half-width of the view
 
@@ -32,7 +32,7 @@ class ClippingGeometry(Panel):
         self.result = clipping_geometry((g1, g2), c)
         self.figure = FigureWidget(plot_clipping_geometry(self.result, limit=LIMIT))
         self.readout = widgets.HTML(readout_table(clipping_readouts(self.result)), layout=READOUT)
-        views = [widgets.HBox([fixed_width(self.figure), self.readout], layout=WRAP)]
+        views = [widgets.HBox([figure_card(self.figure), self.readout], layout=WRAP)]
         self._assemble("Clipping a gradient: by value or by norm", controls, views)
 
     def update(self, change=None):

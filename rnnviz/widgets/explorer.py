@@ -17,11 +17,12 @@ from ..figures import draw_gradient_norms, plot_gradient_norms
 from ..views import chain_data, gradient_flow, readouts
 from .chain import SPEEDS, GradientChain
 from .panel import (
+    CONTROL,
     READOUT,
     WRAP,
     FigureWidget,
     Panel,
-    fixed_width,
+    figure_card,
     float_slider,
     int_slider,
     readout_table,
@@ -84,7 +85,7 @@ class GradientFlowExplorer(Panel):
             "clip_threshold": widgets.SelectionSlider(
                 options=[("off", 0.0)] + [(fmt(c, 3), c) for c in thresholds],
                 value=clip_threshold or 0.0, description="clip threshold c",
-                layout={"width": "460px"},
+                layout=CONTROL,
             ),
             "activation": toggles("activation g", list(ACTIVATIONS), activation),
             "n_a": int_slider("hidden size n_a", check_range("n_a", check_int("n_a", n_a), n_lo,
@@ -100,7 +101,7 @@ class GradientFlowExplorer(Panel):
         self.chain = GradientChain(chain=chain_data(r, clip_threshold=c), speed=speed)
         self.figure = FigureWidget(plot_gradient_norms(r, clip_threshold=c, title=_title(s)))
         self.readout = widgets.HTML(readout_table(readouts(r, clip_threshold=c)), layout=READOUT)
-        views = [self.chain, widgets.HBox([fixed_width(self.figure), self.readout], layout=WRAP)]
+        views = [self.chain, widgets.HBox([figure_card(self.figure), self.readout], layout=WRAP)]
         self._assemble("Gradient flow through time: the loss sits at the last step T", controls,
                        views)  # fmt: skip
 

@@ -5,7 +5,7 @@ from ..activations import ACTIVATIONS
 from ..figures import draw_connectivity, plot_connectivity
 from ..figures.connectivity import FIXED_RANGE
 from ..views import connectivity_map
-from .panel import FigureWidget, Panel, float_slider, int_slider, toggles
+from .panel import FigureWidget, Panel, figure_card, float_slider, int_slider, toggles
 
 
 class ConnectivityHeatmap(Panel):
@@ -32,7 +32,7 @@ class ConnectivityHeatmap(Panel):
         self.result = self._compute(**{k: c.value for k, c in controls.items()})
         self.figure = FigureWidget(plot_connectivity(self.result, z_range=FIXED_RANGE))
         self._assemble("Which inputs can each output still feel?", controls,
-                       [self.figure])  # fmt: skip
+                       [figure_card(self.figure)])  # fmt: skip
 
     def _compute(self, *, weight_scale, T, activation):
         return connectivity_map(

@@ -2,7 +2,9 @@
 
 `Panel` calls `update` whenever a control moves; a subclass computes (`rnnviz.views`) and
 redraws its views in place (`rnnviz.figures`). The helpers make the controls and readouts look
-the same in every widget, large enough for a projector (static/panel.css).
+the same in every widget, large enough for a projector, in JupyterLab's light and dark themes
+and at 150 % browser zoom (static/panel.css): controls wrap, figures sit on light cards that
+shrink with the notebook, readouts go beside a figure or below it.
 """
 
 import html as _html
@@ -14,7 +16,8 @@ import plotly.graph_objects as go
 
 STYLE = "<style>" + (Path(__file__).parent / "static" / "panel.css").read_text() + "</style>"
 WRAP = {"flex_flow": "row wrap", "align_items": "flex-start"}  # a plot, and readouts beside it
-READOUT = {"flex": "1 1 320px", "min_width": "320px", "margin": "40px 0 0 12px"}
+READOUT = {"flex": "1 1 320px", "min_width": "min(320px, 100%)", "margin": "40px 0 0 12px"}
+CONTROL = {"width": "460px", "max_width": "100%"}
 
 
 class FigureWidget(go.FigureWidget):
@@ -42,9 +45,24 @@ def _drop_array_reports(held, reported):
                 _drop_array_reports(held[key], reported[key])
 
 
-def fixed_width(figure):
-    """The figure in a box as wide as the figure, so that the readouts fit beside it."""
-    return widgets.Box([figure], layout={"width": f"{figure.layout.width + 10}px"})
+def figure_card(figure):
+    """The figure on a framed light card as wide as the figure, or as the notebook if narrower.
+
+    The card scales the figure down to its own width (static/panel.css), so that the figure fits
+    the notebook at any zoom; readouts beside it wrap below when both do not fit. The card's
+    class names the figure's size, which a style rule of its own turns into CSS properties.
+    """
+    width, height = figure.layout.width or 700, figure.layout.height or 450  # plotly's defaults
+    size = f"rnnviz-figure-{width:g}x{height:g}"
+    rule = widgets.HTML(
+        f"<style>.{size} {{--rnnviz-figure-width: {width:g}px; "
+        f"--rnnviz-figure-height: {height:g}px}}</style>",
+        layout={"display": "none"},
+    )
+    card = widgets.Box([rule, figure])
+    card.add_class("rnnviz-figure")
+    card.add_class(size)
+    return card
 
 
 def readout_table(rows):
@@ -58,13 +76,12 @@ def readout_table(rows):
 
 
 def int_slider(label, value, lo, hi):
-    return widgets.IntSlider(value, min=lo, max=hi, description=label, layout={"width": "460px"})
+    return widgets.IntSlider(value, min=lo, max=hi, description=label, layout=CONTROL)
 
 
 def float_slider(label, value, lo, hi, step):
     return widgets.FloatSlider(
-        value, min=lo, max=hi, step=step, description=label, readout_format=".2f",
-        layout={"width": "460px"},
+        value, min=lo, max=hi, step=step, description=label, readout_format=".2f", layout=CONTROL,
     )  # fmt: skip
 
 
@@ -85,7 +102,7 @@ class Panel(widgets.VBox):
         self.controls = controls
         grid = widgets.GridBox(
             list(controls.values()),
-            layout={"grid_template_columns": "repeat(auto-fill, minmax(470px, 1fr))"},
+            layout={"grid_template_columns": "repeat(auto-fill, minmax(min(470px, 100%), 1fr))"},
         )
         header = widgets.HTML(f"{STYLE}<h3>{_html.escape(heading)}</h3>")
         self.children = [header, grid, *views]

@@ -8,14 +8,10 @@ import os
 
 import pytest
 from labdriver import (
-    ARTIFACTS,
     CHROMIUM_ARGS,
     chromium_path,
     jupyter_lab,
-    open_notebook,
-    run_all,
-    screenshot,
-    watch_kernel,
+    opened_notebook,
     widget_notebooks,
 )
 
@@ -60,31 +56,7 @@ def notebook_page(request, browser, lab):
     the other, each in its own browser context: two JupyterLab pages side by side slow each
     other down, and a page in the background gets no animation frames.
     """
-    notebook = request.param
-    # On a busy machine the front end of a widget now and then fails to start ("[anywidget]
-    # Failed to initialize model."), a known intermittent failure of the page, not of the
-    # notebook: such a page is opened once more, in a new context with a new kernel. A second
-    # failure stays a failure of the tests.
-    for attempt in (1, 2):
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        page = context.new_page()
-        page.js_errors = []
-        page.notebook = notebook
-        page.on("pageerror", lambda error, page=page: page.js_errors.append(str(error)))
-        page.shot = lambda name, locator=None, page=page: screenshot(
-            page,
-            locator or page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)"),
-            ARTIFACTS / f"{notebook.stem}-{name}.png",
-        )
-        open_notebook(page, lab, notebook.name)
-        page.evaluate("() => window.jupyterapp.commands.execute('application:toggle-left-area')")
-        watch_kernel(page)
-        run_all(page)
-        if attempt == 2 or not any("Failed to initialize model" in e for e in page.js_errors):
-            break
-        print(f"{notebook.name}: a widget front end failed to start; opening the page again")
-        context.close()
-        lab.shutdown_kernels()
-    yield page
-    context.close()
-    lab.shutdown_kernels()
+    with opened_notebook(
+        browser, lab, request.param, viewport={"width": 1400, "height": 1000}
+    ) as page:
+        yield page

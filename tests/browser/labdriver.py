@@ -59,16 +59,16 @@ def chromium_path():
     return None
 
 
+def widgets_shown(path):
+    """The names of WIDGET_NAMES that the code cells of notebook `path` use."""
+    cells = json.loads(Path(path).read_text(encoding="utf-8")).get("cells", [])
+    code = "\n".join("".join(c.get("source", "")) for c in cells if c.get("cell_type") == "code")
+    return {name for name in WIDGET_NAMES if name in code}
+
+
 def widget_notebooks():
     """Every notebooks/*.ipynb whose code uses a widget, and the demo notebook of this folder."""
-    found = []
-    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
-        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
-        code = "\n".join(
-            "".join(c.get("source", "")) for c in cells if c.get("cell_type") == "code"
-        )
-        if any(name in code for name in WIDGET_NAMES):
-            found.append(path)
+    found = [path for path in sorted((ROOT / "notebooks").glob("*.ipynb")) if widgets_shown(path)]
     return found + [Path(__file__).with_name("explorer-demo.ipynb")]
 
 
@@ -318,3 +318,94 @@ def screenshot(page, locator, path):
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     locator.screenshot(path=str(path))
     page.set_viewport_size(size)
+
+
+@contextlib.contextmanager
+def opened_notebook(browser, lab, notebook, **context_options):
+    """A page (in a new browser context) with `notebook` open in a fresh kernel, all cells run.
+
+    `page.shot(name, locator=None)` saves a picture as test-artifacts/<notebook>-<name>.png.
+    On a busy machine the front end of a widget now and then fails to start ("[anywidget]
+    Failed to initialize model."), a known intermittent failure of the page, not of the
+    notebook: such a page is opened once more, in a new context with a new kernel. A second
+    failure stays a failure of the tests.
+    """
+    for attempt in (1, 2):
+        context = browser.new_context(**context_options)
+        page = context.new_page()
+        page.js_errors = []
+        page.notebook = notebook
+        page.on("pageerror", lambda error, page=page: page.js_errors.append(str(error)))
+        page.shot = lambda name, locator=None, page=page: screenshot(
+            page,
+            locator or page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)"),
+            ARTIFACTS / f"{notebook.stem}-{name}.png",
+        )
+        open_notebook(page, lab, notebook.name)
+        page.evaluate("() => window.jupyterapp.commands.execute('application:toggle-left-area')")
+        watch_kernel(page)
+        run_all(page)
+        if attempt == 2 or not any("Failed to initialize model" in e for e in page.js_errors):
+            break
+        print(f"{notebook.name}: a widget front end failed to start; opening the page again")
+        context.close()
+        lab.shutdown_kernels()
+    try:
+        yield page
+    finally:
+        context.close()
+        lab.shutdown_kernels()
+
+
+# --- themes, zoom and what the page measures (measure.js) -----------------------------------
+
+LIGHT, DARK = "JupyterLab Light", "JupyterLab Dark"
+# 150 % browser zoom on a 1280 x 720 screen: the page is laid out in 1280/1.5 x 720/1.5 CSS
+# pixels, each drawn 1.5 device pixels wide.
+ZOOM_150 = {"viewport": {"width": 853, "height": 480}, "device_scale_factor": 1.5}
+MEASURE = Path(__file__).with_name("measure.js")
+SET_THEME = """async (theme) => {
+  if (document.body.dataset.jpThemeName !== theme)
+    await window.jupyterapp.commands.execute('apputils:change-theme', {theme});
+}"""
+THEME_READY = """(theme) => {
+  const dark = theme.includes('Dark');
+  const bg = getComputedStyle(document.body).getPropertyValue('--jp-layout-color0').trim();
+  return document.body.dataset.jpThemeName === theme
+    && document.body.dataset.jpThemeLight === String(!dark)
+    && (dark ? bg === '#111' : bg === 'white');
+}"""
+
+
+def set_theme(page, theme):
+    """Switch JupyterLab to `theme` (LIGHT or DARK) and wait until its colours apply."""
+    page.evaluate(SET_THEME, theme)
+    page.wait_for_function(THEME_READY, arg=theme, timeout=30_000, polling=100)
+    page.wait_for_timeout(300)  # the widgets' styles follow the variables in the next frame
+
+
+def load_measure(page):
+    """Define window.rnnvizMeasure (measure.js) in the page, once."""
+    if not page.evaluate("() => !!window.rnnvizMeasure"):
+        page.evaluate(MEASURE.read_text(encoding="utf-8"))
+
+
+def text_contrast(page):
+    """Every text of the widget outputs: its contrast with the colours painted behind it.
+
+    A list of {text, ratio, required (4.5, or 3 for large text), fg, bg, size, bold, where}.
+    """
+    load_measure(page)
+    return widget_outputs(page).evaluate_all("(roots) => window.rnnvizMeasure.contrast(roots)")
+
+
+def layout_problems(output):
+    """Controls and views of one widget output that overlap, or stick out of it, or cut text."""
+    load_measure(output.page)
+    return output.evaluate("(el) => window.rnnvizMeasure.boxes(el)")
+
+
+def focus_ring(page):
+    """The focused element, whether :focus-visible, its outline and the outline's contrast."""
+    load_measure(page)
+    return page.evaluate("() => window.rnnvizMeasure.focusRing()")

@@ -13,6 +13,7 @@ function render({ model, el }) {
   bar.className = "rnnviz-chain-bar";
   const button = (label, title, cls) => {
     const b = document.createElement("button");
+    b.type = "button";
     b.textContent = label;
     b.title = title;
     b.className = `rnnviz-button ${cls}`;
@@ -35,10 +36,13 @@ function render({ model, el }) {
   speed.value = String(model.get("speed"));
   speedLabel.appendChild(speed);
   bar.appendChild(speedLabel);
+  bar.setAttribute("role", "group");
+  bar.setAttribute("aria-label", "animation of the gradient");
   const svg = mk("svg", { class: "rnnviz-chain-svg", role: "img" });
   const status = document.createElement("div");
   status.className = "rnnviz-chain-status";
   status.setAttribute("aria-live", "polite");
+  status.setAttribute("aria-atomic", "true");
   el.append(bar, svg, status);
 
   const uid = `rnnviz-${Math.random().toString(36).slice(2)}`; // ids unique to this view
@@ -52,7 +56,8 @@ function render({ model, el }) {
   let data = model.get("chain"),
     cols = [],
     hi = null,
-    hiLabel = null;
+    hiLabel = null,
+    label = null;
   let k = 0,
     frame = 0,
     version = 0,
@@ -71,6 +76,15 @@ function render({ model, el }) {
     svg.dataset.t = data ? data.T : 0;
   }
 
+  // the text alternative of the whole chain: what it shows, and the result it states
+  function describe() {
+    const text =
+      `The unrolled network, steps 1 to ${data.T}: bar k shows ||dL/da<k>|| ÷ ||dL/da<T>||, ` +
+      `log scale. ${data.summary}`;
+    svg.setAttribute("aria-label", text);
+    label.textContent = text;
+  }
+
   const columnTitle = (i) =>
     `step ${i + 1}: ${data.quantity} = ${data.text[i]} = ${data.relative[i]} × ||dL/da<T>||`;
 
@@ -78,6 +92,7 @@ function render({ model, el }) {
     width = Math.max(el.clientWidth || 0, 640);
     if (!data?.T) {
       svg.replaceChildren();
+      svg.removeAttribute("aria-label");
       cols = [];
       hi = null;
       return;
@@ -88,7 +103,8 @@ function render({ model, el }) {
     svg.replaceChildren();
     svg.setAttribute("viewBox", `0 0 ${width} ${H}`);
     svg.setAttribute("height", H);
-    svg.setAttribute("aria-label", `${data.quantity} for steps 1 to ${T}`);
+    label = mk("title", {}, svg);
+    describe();
     const defs = mk("defs", {}, svg);
     const head = mk(
       "marker",
@@ -103,7 +119,11 @@ function render({ model, el }) {
       },
       defs,
     );
-    mk("path", { d: "M0,0 L10,5 L0,10 z", fill: "#333" }, head);
+    mk("path", { d: "M0,0 L10,5 L0,10 z", class: "rnnviz-head" }, head);
+    const backHead = head.cloneNode(true);
+    backHead.id = `${uid}-back`;
+    backHead.firstChild.setAttribute("class", "rnnviz-marker");
+    defs.appendChild(backHead);
     const grad = mk("linearGradient", { id: `${uid}-scale`, x1: 0, y1: 1, x2: 0, y2: 0 }, defs);
     const n = data.stops.length - 1;
     data.stops.forEach((c, i) => {
@@ -119,7 +139,7 @@ function render({ model, el }) {
         y1: 26,
         x2: x1,
         y2: 26,
-        stroke: "#333",
+        class: "rnnviz-line",
         "stroke-width": 2,
         "marker-end": `url(#${uid}-head)`,
       },
@@ -138,15 +158,15 @@ function render({ model, el }) {
         y1: H - 22,
         x2: x0,
         y2: H - 22,
-        stroke: "#D55E00",
+        class: "rnnviz-backward",
         "stroke-width": 3,
-        "marker-end": `url(#${uid}-head)`,
+        "marker-end": `url(#${uid}-back)`,
       },
       svg,
     );
     mk(
       "text",
-      { x: x1, y: H - 4, "text-anchor": "end", class: "rnnviz-caption" },
+      { x: x0, y: H - 4, class: "rnnviz-caption" },
       svg,
       "← backward: the gradient dL/da<k> travels from step T to step 1",
     );
@@ -166,8 +186,7 @@ function render({ model, el }) {
           width: bw,
           height: CELL,
           rx: 3,
-          fill: "#f2f2f2",
-          stroke: "#333",
+          class: "rnnviz-cell",
           "stroke-width": 1,
         },
         g,
@@ -181,28 +200,28 @@ function render({ model, el }) {
             y1: TOP + CELL / 2,
             x2: x + dx - bw / 2 - 2,
             y2: TOP + CELL / 2,
-            stroke: "#333",
+            class: "rnnviz-line",
             "stroke-width": 1.5,
             "marker-end": `url(#${uid}-head)`,
           },
           svg,
         );
       const h = s === "zero" ? 2 : Math.max(2, data.height[i] * BAR);
-      const fill = s === "ok" ? data.color[i] : s === "zero" ? "#fff" : "#bbb"; // inf, NaN: grey
-      mk(
+      // the colour of a finite bar carries its value; a zero bar is empty, inf and NaN are grey
+      const kind = { ok: "", zero: " rnnviz-bar-zero" }[s] ?? " rnnviz-bar-bad";
+      const bar = mk(
         "rect",
         {
           x: x - bw / 2,
           y: BASE - h,
           width: bw,
           height: h,
-          fill: fill,
-          stroke: "#222",
           "stroke-width": bw > 4 ? 1 : 0.4,
-          class: "rnnviz-bar",
+          class: `rnnviz-bar${kind}`,
         },
         g,
       );
+      if (s === "ok") bar.setAttribute("fill", data.color[i]);
       if (s !== "ok" && bw >= 26)
         mk("text", { x: x, y: BASE - h - 6, "text-anchor": "middle" }, g, s === "zero" ? "0" : s);
       const last = i === T - 1 && (T % every) * dx >= 30;
@@ -212,17 +231,29 @@ function render({ model, el }) {
     }
     if (data.overflow) {
       const band = data.state.findLastIndex((s) => s === "inf" || s === "NaN");
-      mk(
+      const what = data.overflow.split(" (")[0];
+      const note = mk(
         "text",
         { x: LEFT + 4, y: TOP + CELL + 19, class: "rnnviz-overflow" },
         svg,
-        `${data.overflow.split(" (")[0]}: the full-height grey bars`,
-      ).dataset.k = band + 1;
+        `${what}: the full-height grey bars`,
+      );
+      note.dataset.k = band + 1;
+      // shorter where the chain is narrow, so that it stops short of the colour scale's labels
+      for (const shorter of [`${what}: grey bars`, what])
+        if (note.getComputedTextLength() > width - LEFT - RIGHT) note.textContent = shorter;
     }
     const lx = width - RIGHT + 40;
     mk(
       "rect",
-      { x: lx, y: BASE - BAR, width: 18, height: BAR, fill: `url(#${uid}-scale)`, stroke: "#333" },
+      {
+        x: lx,
+        y: BASE - BAR,
+        width: 18,
+        height: BAR,
+        fill: `url(#${uid}-scale)`,
+        class: "rnnviz-line",
+      },
       svg,
     );
     for (const [pos, label] of data.ticks)
@@ -238,14 +269,14 @@ function render({ model, el }) {
         width: Math.max(dx, 6),
         height: BASE - TOP + 12,
         fill: "none",
-        stroke: "#D55E00",
+        class: "rnnviz-highlight",
         "stroke-width": 3,
         rx: 4,
         visibility: "hidden",
       },
       svg,
     );
-    hiLabel = mk("path", { d: "", fill: "#D55E00", visibility: "hidden" }, svg);
+    hiLabel = mk("path", { d: "", class: "rnnviz-marker", visibility: "hidden" }, svg);
     reveal(true);
   }
 
@@ -323,6 +354,10 @@ function render({ model, el }) {
     k = 0;
     reveal(true);
   };
+  // Arrows, Home and End choose a speed; JupyterLab must not take them for moving between cells.
+  speed.addEventListener("keydown", (event) => {
+    if (/^(Arrow|Home$|End$|Page)/.test(event.key)) event.stopPropagation();
+  });
   speed.onchange = () => {
     model.set("speed", Number(speed.value));
     model.save_changes();
@@ -348,6 +383,7 @@ function render({ model, el }) {
       bar.setAttribute("fill", data.color[i]);
       g.querySelector("title").textContent = columnTitle(i);
     });
+    describe();
     reveal(true);
   }
   const onData = () => {
