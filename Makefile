@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 BIOME  := node_modules/.bin/biome
 
-.PHONY: lab test lint format bench strip clean notebooks browser
+.PHONY: lab test lint format bench strip clean notebooks browser site
 
 # lab-settings/overrides.json: JupyterLab's defaults for this course (no news or update prompt
 # over the figures on first start); the user's own settings still apply on top.
@@ -15,16 +15,24 @@ lab: $(VENV)/.course
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks \
 	  --LabApp.app_settings_dir=$(CURDIR)/lab-settings $(ROOT_FLAG)
 
-test: $(VENV)/.test browser $(BIOME)
+test: $(VENV)/.test browser $(BIOME) site
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIOME) check
 	$(BIN)/python -m pytest
 
+# The course as a website in build/site (index.html): every notebook run and shown as a page, the
+# widgets live without a kernel on numbers the engine precomputes. Offline: MathJax comes from npm
+# (node_modules), plotly.js from the plotly package. Rebuilds only when its sources changed.
+# REPOSITORY=OWNER/NAME (on GitHub) adds "run it on Binder" links.
+site: $(VENV)/.course $(BIOME)
+	$(BIN)/python site/build.py $(if $(REPOSITORY),--repository $(REPOSITORY),)
+
 bench: $(VENV)/.bench
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_explorer.py
 	$(BIN)/python benchmarks/bench_browser.py
+	$(BIN)/python benchmarks/bench_site.py
 
 lint: $(VENV)/.test $(BIOME)
 	$(BIN)/ruff check --fix .
@@ -50,7 +58,8 @@ $(VENV)/.bench: pyproject.toml $(VENV)/.test
 	$(BIN)/python -m pip install --quiet -e '.[course,test,bench]'
 	touch $@
 
-# Biome (from npm, pinned in package-lock.json) formats and lints the widgets' JavaScript and CSS.
+# Biome (from npm, pinned in package-lock.json) formats and lints the widgets' and the website's
+# JavaScript and CSS; the same npm ci installs MathJax for the website.
 $(BIOME): package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@

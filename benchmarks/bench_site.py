@@ -1,0 +1,155 @@
+"""How fast the website opens: the explorer's page against a plain page, served from localhost.
+
+Builds the site if it is out of date, serves build/site from 127.0.0.1 (http.server in a
+thread) and opens, N times each, in a fresh headless Chromium context (nothing cached):
+
+- the plain page: the contents page (text and MathJax), until its load event;
+- the explorer's page (notebook 2): until the explorer works (controls, readouts and the chain
+  answer: its numbers loaded), until its figure is drawn (plotly.js loaded), and until every
+  widget and figure on the page is drawn.
+
+Then, on the open explorer page, the time from a slider key press to the redrawn figure.
+Requests outside the site are blocked (there should be none). Prints medians and the ratio of
+the explorer's time-to-interactive to the plain page's load. Target: interactive within 2 s.
+
+    .venv/bin/python benchmarks/bench_site.py [N]
+"""
+
+import functools
+import http.server
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+sys.path.insert(0, str(ROOT / "site"))
+from coursesite import build  # noqa: E402
+from labdriver import CHROMIUM_ARGS, chromium_path  # noqa: E402
+
+SITE = ROOT / "build" / "site"
+EXPLORER_PAGE = "02-vanishing-gradients.html"
+EXPLORER = '.rnnviz-site-widget[data-kind="explorer"]'
+PRESSES = 10
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve():
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(SITE))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}/"
+
+
+def fresh_page(browser, url, outside):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+
+    def route(r):
+        if r.request.url.startswith(url):
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    return context, page
+
+
+def seconds_until(page, condition, started):
+    page.wait_for_function(condition, timeout=60_000, polling=10)
+    return time.perf_counter() - started
+
+
+def plain(browser, url, outside):
+    context, page = fresh_page(browser, url, outside)
+    started = time.perf_counter()
+    page.goto(url + "index.html", wait_until="load")
+    took = time.perf_counter() - started
+    context.close()
+    return took
+
+
+def explorer(browser, url, outside, presses=0):
+    context, page = fresh_page(browser, url, outside)
+    started = time.perf_counter()
+    page.goto(url + EXPLORER_PAGE, wait_until="commit")
+    works = seconds_until(
+        page, f"() => document.querySelector('{EXPLORER}')?.dataset.interactive", started
+    )
+    drawn = seconds_until(
+        page, f"() => document.querySelector('{EXPLORER}')?.dataset.ready", started
+    )
+    every = seconds_until(
+        page,
+        "() => [...document.querySelectorAll('.rnnviz-site-widget')].every((s) => s.dataset.ready)",
+        started,
+    )
+    latencies = []
+    slider = page.locator(f'{EXPLORER} input[type="range"]').first
+    for i in range(presses):
+        slider.focus()
+        before = page.evaluate(f"() => document.querySelector('{EXPLORER}').dataset.drawn")
+        t0 = time.perf_counter()
+        page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
+        page.wait_for_function(
+            f"(v) => {{ const s = document.querySelector('{EXPLORER}');"
+            " return s.dataset.drawn !== v && s.dataset.drawn === s.dataset.version; }",
+            arg=before,
+            polling=5,
+        )
+        latencies.append(time.perf_counter() - t0)
+    context.close()
+    return works, drawn, every, latencies
+
+
+def main():
+    from playwright.sync_api import sync_playwright
+
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
+    started = time.perf_counter()
+    if not build.up_to_date(SITE):
+        build.build(SITE)
+        print(f"built the site in {time.perf_counter() - started:.0f} s")
+    size = sum(f.stat().st_size for f in SITE.rglob("*") if f.is_file())
+    print(f"site: {size / 2**20:.1f} MiB in {SITE}")
+    server, url = serve()
+    outside = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        plain(browser, url, outside)  # the server and the browser warm up once
+        plains, works, drawn, every = [], [], [], []
+        latencies = []
+        for i in range(runs):
+            plains.append(plain(browser, url, outside))
+            w, d, e, lat = explorer(browser, url, outside, PRESSES if i == 0 else 0)
+            works.append(w)
+            drawn.append(d)
+            every.append(e)
+            latencies += lat
+        browser.close()
+    server.shutdown()
+    median = statistics.median
+    print(f"median of {runs} fresh loads each (seconds):")
+    print(f"  plain page (contents), load event:           {median(plains):.2f}")
+    print(f"  explorer page, explorer works:               {median(works):.2f}")
+    print(f"  explorer page, explorer's figure drawn:      {median(drawn):.2f}")
+    print(f"  explorer page, every widget drawn:           {median(every):.2f}")
+    print(f"  ratio, explorer works / plain page:          {median(works) / median(plains):.1f}")
+    print(f"  ratio, explorer's figure / plain page:       {median(drawn) / median(plains):.1f}")
+    print(f"slider key press to redrawn figure, median of {len(latencies)}: "
+          f"{1000 * median(latencies):.0f} ms")  # fmt: skip
+    print(f"requests outside the site: {len(outside)}")
+    ok = median(works) <= 2.0 and not outside
+    print("target (interactive within 2 s, nothing from outside):", "met" if ok else "NOT met")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,279 @@
+"""Build the course website: every notebook as a page, the widgets live without a kernel.
+
+    python site/build.py [--out build/site] [--repository github.com/OWNER/REPO] [--jobs N]
+
+Steps, each cached under build/cache by a hash of what it depends on (so a second run only
+redoes what changed):
+
+1. the widgets' data: the engine on each widget's grid (coursesite.data);
+2. every notebook run in a fresh kernel (nbclient), its widgets described (coursesite.notebooks);
+3. the pages: nbconvert's HTML exporter with the `lab` template extended by site/templates;
+4. the files every page shares: plotly.js (from the plotly package), MathJax (npm package
+   `mathjax`, in node_modules), the widgets' JavaScript and CSS (rnnviz/widgets/static, copied),
+   the site's own (site/js, site/css).
+
+Nothing is fetched from the network; the site works offline.
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import jinja2
+import nbformat
+import plotly
+from nbconvert.filters import markdown2html
+
+import rnnviz as rv
+
+from . import data, notebooks, pages, widgets
+
+SITE = Path(__file__).resolve().parents[1]  # site/
+ROOT = SITE.parent
+NOTEBOOKS = ROOT / "notebooks"
+RNNVIZ = Path(rv.__file__).resolve().parent
+STATIC = RNNVIZ / "widgets" / "static"  # the gradient chain's front end, shared with JupyterLab
+MATHJAX = ROOT / "node_modules" / "mathjax" / "es5"
+MATHJAX_FILES = ("tex-chtml.js", "output/chtml/fonts/woff-v2", "input/tex/extensions")
+LAB_CSS = ("index.css", "theme-light.css")  # nbconvert's lab template styles, in one file
+
+
+def digest(*paths, extra=""):
+    """A hash of the files (or every file below the folders) and of `extra`."""
+    h = hashlib.sha256(extra.encode())
+    for path in paths:
+        files = sorted(p for p in Path(path).rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for f in files:
+            if "__pycache__" not in f.parts:
+                h.update(str(f.relative_to(ROOT) if f.is_relative_to(ROOT) else f).encode())
+                h.update(f.read_bytes())
+    return h.hexdigest()[:20]
+
+
+def engine_key():
+    import numpy
+
+    return f"numpy {numpy.__version__}, plotly {plotly.__version__}"
+
+
+def cached(cache, name, key, make, *, write, read):
+    """`make()` once per `key`: later runs read what it wrote under cache/name-key."""
+    path = cache / f"{name}-{key}"
+    if not path.exists():
+        started = time.perf_counter()
+        value = make()
+        tmp = path.with_name(path.name + ".tmp")
+        write(tmp, value)
+        tmp.rename(path)
+        print(f"site: {name} computed in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        for old in cache.glob(f"{name}-*"):
+            if old != path:
+                shutil.rmtree(old) if old.is_dir() else old.unlink()
+    return read(path)
+
+
+def _write_json(path, value):
+    path.write_text(json.dumps(value), encoding="utf-8")
+
+
+def _read_json(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _run_notebook(path, log):
+    nb, described = notebooks.run(path, log)
+    return nbformat.writes(nb), described
+
+
+def executed_notebooks(cache, jobs):
+    """{stem: (executed notebook, widget descriptions)}, running only what changed."""
+    code = digest(RNNVIZ, SITE / "coursesite" / "notebooks.py", extra=engine_key())
+    keys = {p: digest(p, extra=code) for p in sorted(NOTEBOOKS.glob("*.ipynb"))}
+    todo = [p for p, k in keys.items() if not (cache / f"nb-{p.stem}-{k}.json").exists()]
+    if todo:
+        started = time.perf_counter()
+        with ProcessPoolExecutor(max(1, min(jobs, len(todo)))) as pool:
+            for path, (text, described) in zip(
+                todo,
+                pool.map(_run_notebook, todo, [cache / f"kernel-{p.stem}.log" for p in todo]),
+                strict=True,
+            ):
+                target = cache / f"nb-{path.stem}-{keys[path]}.json"
+                _write_json(target.with_suffix(".tmp"), {"nb": text, "widgets": described})
+                target.with_suffix(".tmp").rename(target)
+                for old in cache.glob(f"nb-{path.stem}-*.json"):
+                    if old != target:
+                        old.unlink()
+        took = time.perf_counter() - started
+        print(f"site: {len(todo)} notebook(s) run in {took:.0f} s", file=sys.stderr)
+    out = {}
+    for path, key in keys.items():
+        stored = _read_json(cache / f"nb-{path.stem}-{key}.json")
+        widgets_ = {int(n): d for n, d in stored["widgets"].items()}
+        out[path.stem] = (nbformat.reads(stored["nb"], as_version=4), widgets_)
+    return out
+
+
+def widget_data(cache, jobs):
+    key = digest(RNNVIZ, SITE / "coursesite" / "data.py", extra=engine_key())
+    return cached(
+        cache, "data", key, lambda: data.all_data(jobs), write=_write_json, read=_read_json
+    )
+
+
+def binder_url(repository, stem):
+    """mybinder.org for a GitHub repository ("github.com/OWNER/REPO" or "OWNER/REPO")."""
+    if not repository:
+        return None
+    slug = repository.removeprefix("https://").removeprefix("github.com/").strip("/")
+    return f"https://mybinder.org/v2/gh/{slug}/HEAD?labpath=notebooks%2F{stem}.ipynb"
+
+
+def copy_assets(out):
+    static = out / "static"
+    static.mkdir(parents=True, exist_ok=True)
+    for f in STATIC.iterdir():  # chain.js, chain.css, panel.css: one source for both
+        if f.suffix in (".js", ".css"):
+            shutil.copy2(f, static / f.name)
+    for f in (*(SITE / "js").glob("*.js"), *(SITE / "css").glob("*.css")):
+        shutil.copy2(f, static / f.name)
+    shutil.copy2(Path(plotly.__file__).parent / "package_data" / "plotly.min.js", static)
+    paths = [Path(p) / "static" for p in pages.exporter().template_paths]
+    lab = next(p for p in paths if p.parent.name == "lab" and (p / "index.css").exists())
+    css = "\n".join((lab / name).read_text(encoding="utf-8") for name in LAB_CSS)
+    (static / "notebook.css").write_text(css, encoding="utf-8")
+    if not MATHJAX.is_dir():
+        raise SystemExit(f"{MATHJAX} is missing: run `npm ci` (MathJax comes from npm)")
+    for name in MATHJAX_FILES:
+        source, target = MATHJAX / name, out / "mathjax" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target, dirs_exist_ok=True)
+        else:
+            shutil.copy2(source, target)
+
+
+def neighbour(stems, titles, j):
+    """The link to page j, or None past either end."""
+    if 0 <= j < len(stems):
+        return {"href": f"{stems[j]}.html", "title": titles[stems[j]]}
+    return None
+
+
+def preload(specs):
+    """The data files a page's widgets start with, to fetch while the page loads."""
+    names = []
+    for spec in specs:
+        if spec["live"] and spec["kind"] in ("explorer", "heatmap"):
+            names += [spec["kind"], f"{spec['kind']}-{spec['settings']['activation']}"]
+        elif spec["live"] and spec["kind"] in ("clipping", "cells"):
+            names.append(spec["kind"])
+    return list(dict.fromkeys(names))
+
+
+def contents_page(entries, out):
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(SITE / "templates"), autoescape=True, trim_blocks=True
+    )
+    text = env.get_template("contents.html.j2").render(entries=entries)
+    (out / "index.html").write_text(text, encoding="utf-8")
+
+
+def stamp(repository):
+    """What the site is built from, as hashes: equal stamps, equal sites."""
+    return {
+        "engine": digest(RNNVIZ, extra=engine_key()),
+        "notebooks": digest(NOTEBOOKS),
+        "site": digest(SITE / "coursesite", SITE / "templates", SITE / "js", SITE / "css"),
+        "mathjax": digest(ROOT / "package-lock.json"),
+        "repository": repository or "",
+    }
+
+
+def up_to_date(out, repository=None):
+    path = Path(out) / "build-stamp.json"
+    return path.exists() and _read_json(path) == stamp(repository)
+
+
+def build(out, repository=None, jobs=2):
+    out, cache = Path(out), Path(out).parent / "cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    payloads = widget_data(cache, jobs)
+    executed = executed_notebooks(cache, jobs)
+    staging = out.with_name(out.name + ".new")
+    shutil.rmtree(staging, ignore_errors=True)
+    (staging / "data").mkdir(parents=True)
+    (staging / "notebooks").mkdir()
+    for name, payload in payloads.items():
+        (staging / "data" / f"{name}.js").write_text(data.script(name, payload), "utf-8")
+    copy_assets(staging)
+    stems = list(executed)
+    titles = {s: pages.title_of(executed[s][0]) for s in stems}
+    entries = []
+    for i, stem in enumerate(stems):
+        nb, described = executed[stem]
+        source = NOTEBOOKS / f"{stem}.ipynb"
+        shutil.copy2(source, staging / "notebooks" / source.name)
+        summary = pages.summary_of(nb)
+        nb = pages.prepare(nb, described, widgets.spec, stems)
+        kinds = [
+            o.data[pages.WIDGET]
+            for c in nb.cells
+            for o in c.get("outputs", [])
+            if pages.WIDGET in o.get("data", {})
+        ]
+        page = {
+            "title": titles[stem],
+            "number": i + 1,
+            "count": len(stems),
+            "prev": neighbour(stems, titles, i - 1),
+            "next": neighbour(stems, titles, i + 1),
+            "source": f"notebooks/{source.name}",
+            "binder": binder_url(repository, stem),
+            "preload": preload(kinds),
+            "live": sum(k["live"] for k in kinds),
+        }
+        nb.metadata["title"] = f"{i + 1}. {titles[stem]}"
+        (staging / f"{stem}.html").write_text(pages.render(nb, page), encoding="utf-8")
+        entries.append(
+            {
+                "href": f"{stem}.html",
+                "title": titles[stem],
+                "summary": markdown2html(summary),
+                "source": page["source"],
+                "binder": page["binder"],
+                "live": [k["heading"] for k in kinds if k["live"]],
+                "kernel": [k["heading"] for k in kinds if not k["live"]],
+            }
+        )
+    contents_page(entries, staging)
+    _write_json(staging / "build-stamp.json", stamp(repository))
+    shutil.rmtree(out, ignore_errors=True)
+    staging.rename(out)
+    size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
+    print(f"site: {out}/index.html, {len(stems)} pages, {size / 1e6:.1f} MB", file=sys.stderr)
+    return out
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=str(ROOT / "build" / "site"))
+    parser.add_argument(
+        "--repository",
+        default=os.environ.get("REPOSITORY", ""),
+        help="the GitHub repository, OWNER/REPO, for the Binder links (default: $REPOSITORY)",
+    )
+    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
+    parser.add_argument("--force", action="store_true", help="build even if up to date")
+    args = parser.parse_args(argv)
+    repository = args.repository or None
+    if not args.force and up_to_date(args.out, repository):
+        print(f"site: {args.out} is up to date", file=sys.stderr)
+        return
+    build(args.out, repository, args.jobs)

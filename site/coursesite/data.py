@@ -1,0 +1,323 @@
+"""The numbers behind the site's kernel-free widgets, computed by the engine at build time.
+
+Each widget the notebooks show with sliders is evaluated here on a grid of settings with the
+functions the widget itself calls (`rnnviz.views`), and stored as float64 (little-endian,
+base64), so that a page shows the engine's numbers bit for bit. The page derives a few more
+numbers from them, each with one correctly rounded operation that JavaScript performs exactly
+as numpy does (tests/test_site.py checks that they agree):
+
+    clipping by global norm    ||dL/da<k>|| * (c / ||g||)   when ||g|| > c (one factor for all k)
+    the bound                  ||dL/da<T>|| * (sigma_max gamma)^(T-k), from stored powers
+    the ratio                  ||dL/da<1>|| / ||dL/da<T>||
+    a 2-D gradient clipped     by value: min(max(g_i, -c), c);  by norm: g_i * (c / ||g||)
+
+The grids (module constants below) are the explorer's sliders at a coarser step; the page's
+sliders move over exactly these settings.
+"""
+
+import base64
+import json
+import os
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+
+import rnnviz as rv
+from rnnviz import views
+
+# --- the grids ---------------------------------------------------------------------------------
+
+# The gradient-flow explorer: T over 2..200 (every step up to 20, then every 2, 5 and 10),
+# sigma_max(W_aa) over 0.1..3 in steps of 0.05, every clip threshold, every activation.
+EXPLORER_T = (*range(2, 21), *range(22, 41, 2), *range(45, 101, 5), *range(110, 201, 10))
+EXPLORER_SIGMA = tuple(i / 100 for i in range(10, 301, 5))
+# The connectivity heatmap: a smaller grid (a map holds T(T+1)/2 numbers).
+HEATMAP_T = (5, 10, 15, 20, 25, 30, 40, 50)
+HEATMAP_SIGMA = tuple(i / 10 for i in range(1, 31, 2)) + (0.9, 1.0, 2.0, 3.0)
+# Clipping a 2-D gradient: g in steps of 0.2 over -3..3, c in steps of 0.2 over 0.2..3, and 0.1.
+CLIP_G = tuple(i / 10 for i in range(-30, 31, 2))
+CLIP_C = (0.1, *(i / 10 for i in range(2, 31, 2)))
+
+# The gated cells' explorer (notebook 6): T over 5..200, both gate biases over -5..5 by 0.5.
+CELLS_T = (5, 10, 20, 30, 43, 60, 80, 100, 120, 150, 175, 200)
+CELLS_BIAS = tuple(i / 2 for i in range(-10, 11))
+
+# The setting the site's explorer keeps fixed (the explorer's defaults).
+FIXED = {"n_a": 32, "seed": 0, "dtype": "float64"}
+
+
+def heatmap_sigmas():
+    return tuple(sorted(set(HEATMAP_SIGMA)))
+
+
+def f64(values):
+    """float64 values as base64 of their little-endian bytes (what the page decodes)."""
+    return base64.b64encode(np.asarray(values, dtype="<f8").tobytes()).decode("ascii")
+
+
+def from_f64(text):
+    return np.frombuffer(base64.b64decode(text), dtype="<f8")
+
+
+# --- the explorer ------------------------------------------------------------------------------
+
+
+def explorer_options():
+    """The explorer's own controls: activations and clip thresholds, as the widget offers them."""
+    widget = rv.GradientFlowExplorer()
+    clip = [[label, value] for label, value in widget.controls["clip_threshold"].options]
+    return {
+        "activations": list(widget.controls["activation"].options),
+        "clip": clip,  # [["off", 0.0], ["0.001", 0.001], ...]
+        "T_range": [widget.controls["T"].min, widget.controls["T"].max],
+        "sigma_range": [widget.controls["weight_scale"].min, widget.controls["weight_scale"].max],
+    }
+
+
+def powers(r, n):
+    """r^j for j = 0..n-1 as the engine's bound computes them.
+
+    numpy's power rounds differently on a contiguous array (vectorised) than on a strided one,
+    so the table is computed as the engine computes the bound, r ** (n-1, ..., 1, 0), and only
+    then reversed; _check_derived confirms it for every setting.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        return (r ** np.arange(n - 1, -1, -1, dtype=np.float64))[::-1].copy()
+
+
+def _explorer_block(activation, sigma):
+    """Every T of the grid at one (activation, sigma): the numbers, and what is derived from them.
+
+    Returns (values, sigma_max, spectral_radius, gamma, sigma_k by T, powers). Raises if a
+    derived number would differ from the engine's: the page could not show the engine's numbers.
+    """
+    values, sigma_k, head = [], {}, None
+    for T in EXPLORER_T:
+        r = views.gradient_flow(T=T, weight_scale=sigma, activation=activation, **FIXED)
+        here = (r.sigma_max, r.spectral_radius, r.gamma)
+        head = head or here
+        if here != head:
+            raise RuntimeError(f"sigma_max, rho or gamma changed with T at {activation}, {sigma}")
+        sigma_k[T] = r.sigma_k.tolist()
+        values += [r.grad_norm, r.sigma, [r.total_norm, r.loss]]
+        _check_derived(r, powers(r.sigma_max * r.gamma, max(EXPLORER_T)))
+    table = powers(head[0] * head[2], max(EXPLORER_T))
+    return np.concatenate([np.asarray(v, np.float64) for v in values]), *head, sigma_k, table
+
+
+def _check_derived(r, table):
+    T = len(r.grad_norm)
+    with np.errstate(over="ignore", invalid="ignore"):
+        bound = r.grad_norm[-1] * table[:T][::-1]
+        ratio = r.grad_norm[0] / r.grad_norm[-1] if r.grad_norm[-1] > 0 else np.nan
+    same = np.array_equal(bound, r.bound, equal_nan=True) and (
+        np.isnan(ratio) and np.isnan(r.ratio) or ratio == r.ratio
+    )
+    if not same:
+        raise RuntimeError("the bound or the ratio cannot be derived exactly on this machine")
+
+
+def explorer_data(jobs=None):
+    """{name: payload} for the explorer: "explorer" (grids, per-sigma numbers) and one per
+    activation ("explorer-tanh", ...: the values of every (sigma, T), sigma-major)."""
+    options = explorer_options()
+    tasks = [(a, s) for a in options["activations"] for s in EXPLORER_SIGMA]
+    with ProcessPoolExecutor(jobs or min(2, os.cpu_count() or 1)) as pool:
+        blocks = list(pool.map(_explorer_block, *zip(*tasks, strict=True)))
+    by_task = dict(zip(tasks, blocks, strict=True))
+    first = by_task[tasks[0]]
+    sigma_k = first[4]
+    base = {
+        "T": list(EXPLORER_T),
+        "sigma": list(EXPLORER_SIGMA),
+        **options,
+        "fixed": FIXED,
+        "sigma_k": {str(T): ks for T, ks in sigma_k.items()},
+        "sigma_max": f64([by_task[tasks[0][0], s][1] for s in EXPLORER_SIGMA]),
+        "spectral_radius": f64([by_task[tasks[0][0], s][2] for s in EXPLORER_SIGMA]),
+        "gamma": {a: by_task[a, EXPLORER_SIGMA[0]][3] for a in options["activations"]},
+        "chain_log_range": list(views.CHAIN_LOG_RANGE),
+        "viridis": viridis(),
+    }
+    out = {"explorer": base}
+    for a in options["activations"]:
+        rows = [by_task[a, s] for s in EXPLORER_SIGMA]
+        for s, row in zip(EXPLORER_SIGMA, rows, strict=True):
+            if row[4] != sigma_k or (row[1], row[2]) != (by_task[tasks[0][0], s][1:3]):
+                raise RuntimeError(f"the Jacobian steps or sigma_max differ at {a}, {s}")
+        out[f"explorer-{a}"] = {
+            "values": f64(np.concatenate([row[0] for row in rows])),
+            "powers": f64(np.concatenate([row[5] for row in rows])),
+        }
+    return out
+
+
+def viridis():
+    """The chain's 256 colours, as `views.chain_data` picks them (plotly's Viridis)."""
+    import plotly.colors
+
+    return [
+        "#{:02x}{:02x}{:02x}".format(*(round(v) for v in plotly.colors.unlabel_rgb(c)))
+        for c in plotly.colors.sample_colorscale("Viridis", np.linspace(0, 1, 256))
+    ]
+
+
+def explorer_setting(payloads, activation, sigma, T):
+    """The stored numbers of one setting, decoded: what the page reads (for the tests)."""
+    base = payloads["explorer"]
+    values = from_f64(payloads[f"explorer-{activation}"]["values"])
+    n_k = {T_: len(base["sigma_k"][str(T_)]) for T_ in base["T"]}
+    per_sigma = sum(T_ + n_k[T_] + 2 for T_ in base["T"])
+    i = base["sigma"].index(sigma)
+    start = i * per_sigma + sum(T_ + n_k[T_] + 2 for T_ in base["T"][: base["T"].index(T)])
+    block = values[start : start + T + n_k[T] + 2]
+    table = from_f64(payloads[f"explorer-{activation}"]["powers"])
+    n = max(base["T"])
+    return {
+        "grad_norm": block[:T],
+        "sigma": block[T : T + n_k[T]],
+        "total_norm": block[-2],
+        "loss": block[-1],
+        "sigma_k": base["sigma_k"][str(T)],
+        "sigma_max": from_f64(base["sigma_max"])[i],
+        "spectral_radius": from_f64(base["spectral_radius"])[i],
+        "gamma": base["gamma"][activation],
+        "powers": table[i * n : (i + 1) * n],
+    }
+
+
+# --- the connectivity heatmap ------------------------------------------------------------------
+
+
+def _heatmap_block(activation, sigma):
+    maps = []
+    for T in HEATMAP_T:
+        C = views.connectivity_map(weight_scale=sigma, T=T, activation=activation)
+        maps.append(C[np.tril_indices(T)])  # row t, then k <= t
+    return np.concatenate(maps)
+
+
+def heatmap_data(jobs=None):
+    """{"heatmap": grids, "heatmap-<activation>": the lower triangles of every (sigma, T)}."""
+    activations = list(rv.ACTIVATIONS)
+    sigmas = heatmap_sigmas()
+    tasks = [(a, s) for a in activations for s in sigmas]
+    with ProcessPoolExecutor(jobs or min(2, os.cpu_count() or 1)) as pool:
+        blocks = list(pool.map(_heatmap_block, *zip(*tasks, strict=True)))
+    by_task = dict(zip(tasks, blocks, strict=True))
+    out = {"heatmap": {"T": list(HEATMAP_T), "sigma": list(sigmas), "activations": activations}}
+    for a in activations:
+        out[f"heatmap-{a}"] = {"values": f64(np.concatenate([by_task[a, s] for s in sigmas]))}
+    return out
+
+
+def heatmap_setting(payloads, activation, sigma, T):
+    """The stored map of one setting as a (T, T) array, 0 above the diagonal (for the tests)."""
+    base = payloads["heatmap"]
+    values = from_f64(payloads[f"heatmap-{activation}"]["values"])
+    per_sigma = sum(t * (t + 1) // 2 for t in base["T"])
+    start = base["sigma"].index(sigma) * per_sigma
+    start += sum(t * (t + 1) // 2 for t in base["T"][: base["T"].index(T)])
+    C = np.zeros((T, T))
+    C[np.tril_indices(T)] = values[start : start + T * (T + 1) // 2]
+    return C
+
+
+# --- clipping a 2-D gradient -------------------------------------------------------------------
+
+
+def clipping_data():
+    """{"clipping": ...}: per g the global norm, angle and length; per (g, c) the angle and the
+    length of g clipped by value and by norm (the vectors themselves the page derives)."""
+    per_g, per_gc = [], []
+    for g1 in CLIP_G:
+        for g2 in CLIP_G:
+            g = np.array([g1, g2])
+            first = views.clipping_geometry(g, CLIP_C[0])
+            per_g += [rv.global_norm({"g": g}), first.angle_g, first.norm_g]
+            for c in CLIP_C:
+                r = views.clipping_geometry(g, c)
+                per_gc += [r.angle_by_value, r.norm_by_value, r.angle_by_norm, r.norm_by_norm]
+    return {"clipping": {"g": list(CLIP_G), "c": list(CLIP_C), "per_g": f64(per_g),
+                         "per_gc": f64(per_gc)}}  # fmt: skip
+
+
+def clipped_vectors(g, c, total):
+    """g clipped by value and by norm, as the page computes them (for the tests)."""
+    g = np.asarray(g, dtype=np.float64)
+    by_value = np.minimum(np.maximum(g, -c), c)
+    by_norm = g * (c / total) if total > c else g.copy()
+    return by_value, by_norm
+
+
+# --- the gated cells' explorer ----------------------------------------------------------------
+
+
+def _cells_block(bias):
+    """Every T at one bias, used as the GRU's b_u and the LSTM's b_f (each cell reads only its
+    own): the basic RNN's curve, then per T the GRU's, the LSTM's two and the keep factors."""
+    from rnnviz.lessons import gated
+
+    x, y = gated.explorer_sentences()
+    rnn, rows = [], []
+    for T in CELLS_T:
+        c = gated.cell_gradients(x[:T], y, update_bias=bias, forget_bias=bias)
+        rnn.append(c["rnn"])
+        rows += [c["gru"], c["lstm"], c["lstm_c"], [c["keep_gru"], c["keep_lstm"]]]
+    return np.concatenate(rnn), np.concatenate([np.asarray(r, np.float64) for r in rows])
+
+
+def cells_data(jobs=None):
+    """{"cells": the RNN, GRU and LSTM curves of the gated cells' explorer on its grid}."""
+    with ProcessPoolExecutor(jobs or min(2, os.cpu_count() or 1)) as pool:
+        blocks = list(pool.map(_cells_block, CELLS_BIAS))
+    rnn = blocks[0][0]
+    if any(not np.array_equal(b[0], rnn) for b in blocks):
+        raise RuntimeError("the basic RNN's curve changed with a gate bias")
+    return {"cells": {"T": list(CELLS_T), "bias": list(CELLS_BIAS), "rnn": f64(rnn),
+                      "gated": f64(np.concatenate([b[1] for b in blocks]))}}  # fmt: skip
+
+
+def cells_setting(payloads, T, update_bias, forget_bias):
+    """The curves of one setting, as `gated.cell_gradients` returns them (for the tests)."""
+    base = payloads["cells"]
+    j = base["T"].index(T)
+    rnn = from_f64(base["rnn"])
+    gated = from_f64(base["gated"])
+    per_bias = sum(3 * t + 2 for t in base["T"])
+    start = sum(3 * t + 2 for t in base["T"][:j])
+
+    def block(bias):
+        at = base["bias"].index(bias) * per_bias + start
+        return gated[at : at + 3 * T + 2]
+
+    gru, lstm = block(update_bias), block(forget_bias)
+    at = sum(base["T"][:j])
+    return {
+        "k": np.arange(1, T + 1),
+        "rnn": rnn[at : at + T],
+        "gru": gru[:T],
+        "lstm": lstm[T : 2 * T],
+        "lstm_c": lstm[2 * T : 3 * T],
+        "keep_gru": gru[-2],
+        "keep_lstm": lstm[-1],
+    }
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+def script(name, payload):
+    """A data file the page loads with a <script> tag (so that it works from file:// too)."""
+    text = json.dumps(payload, separators=(",", ":"), allow_nan=False)
+    return f"rnnvizSite.receive({json.dumps(name)}, {text});\n"
+
+
+def read_script(text):
+    """The (name, payload) of a data file written by `script`."""
+    head, _, rest = text.partition(", ")
+    return json.loads(head.removeprefix("rnnvizSite.receive(")), json.loads(rest.rstrip(");\n"))
+
+
+def all_data(jobs=None):
+    return {**explorer_data(jobs), **heatmap_data(jobs), **clipping_data(), **cells_data(jobs)}

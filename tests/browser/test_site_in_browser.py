@@ -1,0 +1,248 @@
+"""The website in headless Chromium, served from localhost, with every other request blocked.
+
+Every page opens without a console error and without a request leaving the site; each
+kernel-free widget's sliders and buttons, moved with the keyboard, change its figure, and the
+readouts then say what the widget in JupyterLab says for that setting; Play animates the
+gradient chain; the quiz answers as the notebook's quiz does. Screenshots go to test-artifacts/.
+"""
+
+import contextlib
+import functools
+import http.server
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from labdriver import ARTIFACTS, fingerprint, frame_times, record_frames, wait_for_change
+
+import rnnviz as rv
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "site"))
+
+from coursesite import build  # noqa: E402
+
+pytestmark = pytest.mark.browser
+SITE = ROOT / "build" / "site"
+PAGES = ["index.html"] + [f"{p.stem}.html" for p in sorted((ROOT / "notebooks").glob("*.ipynb"))]
+READY = """() => [...document.querySelectorAll('.rnnviz-site-widget')].every((s) => s.dataset.ready)
+  && [...document.querySelectorAll('.rnnviz-plot')].every((p) => p.dataset.drawn)"""
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site_url():
+    """build/site (built first if out of date), served from 127.0.0.1 by a thread."""
+    repository = os.environ.get("REPOSITORY") or None
+    if not build.up_to_date(SITE, repository):
+        build.build(SITE, repository)
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(SITE))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+
+
+@contextlib.contextmanager
+def opened(browser, url, name, **options):
+    """A page of the site in a fresh context: requests outside `url` are blocked and recorded,
+    console errors and page errors collected, every figure drawn (scrolled into view)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, **options)
+    page = context.new_page()
+    page.outside, page.errors = [], []
+
+    def route(r):
+        if r.request.url.startswith(url):
+            r.continue_()
+        else:
+            page.outside.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.goto(url + name)
+    for plot in page.locator(".rnnviz-plot").all():  # figures draw when they come into view
+        plot.scroll_into_view_if_needed()
+    page.wait_for_function(READY, timeout=60_000, polling=100)
+    page.evaluate("() => window.MathJax?.startup?.promise")
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def shot(page, name, locator=None):
+    ARTIFACTS.mkdir(exist_ok=True)
+    target = locator or page
+    if locator is not None:
+        locator.scroll_into_view_if_needed()
+    target.screenshot(path=str(ARTIFACTS / f"site-{name}.png"))
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_opens_offline_without_errors(browser, site_url, name):
+    with opened(browser, site_url, name) as page:
+        page.evaluate("() => window.scrollTo(0, 0)")
+        shot(page, Path(name).stem)
+        assert not page.errors, f"{name}: {page.errors}"
+        assert not page.outside, f"{name} requested {page.outside}"
+        if name != "index.html":
+            # the notebook's math is typeset by the site's own MathJax
+            assert page.locator("mjx-container").count() > 0, f"{name}: no math typeset"
+        plots = page.locator(".rnnviz-plot")
+        for i in range(plots.count()):
+            assert plots.nth(i).get_attribute("aria-label").startswith("Figure"), name
+            assert plots.nth(i).locator(".main-svg").count() > 0, f"{name}: figure {i} not drawn"
+        # every control is labelled and reachable by keyboard
+        unlabelled = page.evaluate(
+            """() => [...document.querySelectorAll('.rnnviz-site-widget input')].filter(
+                 (i) => !i.labels.length && !i.closest('[aria-labelledby]')).length"""
+        )
+        assert unlabelled == 0, f"{name}: {unlabelled} controls without a label"
+
+
+def widget(page, kind, i=0):
+    return page.locator(f'.rnnviz-site-widget[data-kind="{kind}"]').nth(i)
+
+
+def move(page, control, key="ArrowRight"):
+    """Move a slider (or a group of radio buttons) one step with the keyboard."""
+    control.scroll_into_view_if_needed()
+    control.focus()
+    page.keyboard.press(key)
+
+
+def readout(section):
+    return section.locator(".rnnviz-readout").inner_text()
+
+
+EXPLORER_PAGES = ["02-vanishing-gradients.html", "03-exploding-gradients.html"]
+
+
+@pytest.mark.parametrize("name", EXPLORER_PAGES + ["04-gradient-clipping.html"])
+def test_explorer_controls_change_the_figure_and_match_the_widget(browser, site_url, name):
+    with opened(browser, site_url, name) as page:
+        section = widget(page, "explorer")
+        shot(page, f"{Path(name).stem}-explorer", section)
+        figure = section.locator(".rnnviz-figure")
+        controls = section.locator('input[type="range"]')
+        assert controls.count() == 3  # T, sigma_max, clip threshold
+        for i in range(controls.count()):
+            before = fingerprint(figure)
+            move(page, controls.nth(i))
+            assert wait_for_change(figure, before) != before, f"{name}: slider {i} changed nothing"
+        before = fingerprint(figure)
+        move(page, section.locator('input[type="radio"]:checked'))  # the next activation
+        assert wait_for_change(figure, before) != before, f"{name}: the activation changed nothing"
+        page.wait_for_function(
+            "(s) => s.dataset.drawn === s.dataset.version", arg=section.element_handle()
+        )
+        # the readouts are those of the notebook's widget at the setting now shown
+        setting = section.evaluate(
+            """(s) => Object.fromEntries([...s.querySelectorAll('.rnnviz-control')].map((c) => [
+                 c.querySelector('label, .rnnviz-label').textContent,
+                 c.querySelector('output')?.textContent
+                   ?? c.querySelector('input:checked').value]))"""
+        )
+        clip = setting["clip threshold c"]
+        w = rv.GradientFlowExplorer(
+            T=int(setting["sequence length T"]),
+            weight_scale=float(setting["σ_max(W_aa)"]),
+            clip_threshold=None if clip == "off" else float(clip),
+            activation=setting["activation g"],
+        )
+        assert section.locator(".rnnviz-readout-box").inner_html() == w.readout.value
+        title = figure.locator(".gtitle").text_content()
+        assert title == w.figure.layout.title.text.replace("&lt;", "<").replace("&gt;", ">")
+        shot(page, f"{Path(name).stem}-explorer-moved", section)
+        assert not page.errors and not page.outside
+
+
+def test_play_animates_the_chain(browser, site_url):
+    with opened(browser, site_url, EXPLORER_PAGES[0]) as page:
+        section = widget(page, "explorer")
+        svg = section.locator("svg.rnnviz-chain-svg")
+        section.locator(".rnnviz-play").scroll_into_view_if_needed()
+        record_frames(svg)
+        started = time.monotonic()
+        section.locator(".rnnviz-play").click()
+        page.wait_for_timeout(1000)
+        frames = frame_times(page)
+        steps = int(svg.get_attribute("data-step"))
+        assert len(frames) >= 10, f"{len(frames)} frames in {time.monotonic() - started:.1f} s"
+        assert 1 <= steps < 50, "the highlight did not travel back from step T"
+        shot(page, "chain-playing", section.locator(".rnnviz-chain-host"))
+        assert "step k =" in section.locator(".rnnviz-chain-status").inner_text()
+        assert not page.errors
+
+
+@pytest.mark.parametrize("kind", ["clipping", "heatmap", "cells"])
+def test_other_widgets_sliders_change_the_figure(browser, site_url, kind):
+    name = {
+        "clipping": "04-gradient-clipping.html",
+        "heatmap": "02-vanishing-gradients.html",
+        "cells": "06-gated-units.html",
+    }
+    with opened(browser, site_url, name[kind]) as page:
+        section = widget(page, kind)
+        figure = section.locator(".rnnviz-figure")
+        controls = section.locator('input[type="range"]')
+        for i in range(controls.count()):
+            before = fingerprint(figure)
+            at_end = controls.nth(i).evaluate("(c) => c.value === c.max")
+            move(page, controls.nth(i), "ArrowLeft" if at_end else "ArrowRight")
+            assert wait_for_change(figure, before) != before, f"{kind}: slider {i} changed nothing"
+        if kind in ("heatmap", "cells"):
+            before = fingerprint(figure)
+            move(page, section.locator('input[type="radio"]:checked'))
+            assert wait_for_change(figure, before) != before, "the activation changed nothing"
+        if kind == "clipping":
+            page.wait_for_function(
+                "(s) => s.dataset.drawn === s.dataset.version", arg=section.element_handle()
+            )
+            values = [float(o) for o in section.locator("output").all_inner_texts()]
+            w = rv.ClippingGeometry(g=values[:2], clip_threshold=values[2])
+            assert section.locator(".rnnviz-readout-box").inner_html() == w.readout.value
+        shot(page, kind, section)
+        assert not page.errors and not page.outside
+
+
+def text(html):
+    """What a piece of HTML says, spaces normalised."""
+    return " ".join(BeautifulSoup(html, "html.parser").get_text().split())
+
+
+def test_quiz_answers_as_the_notebooks_quiz(browser, site_url):
+    with opened(browser, site_url, "05-wrap-up.html") as page:
+        section = widget(page, "quiz")
+        questions = section.locator("fieldset")
+        first = questions.nth(0)
+        first.locator('input[type="radio"]').nth(1).check()
+        quiz = rv.Quiz()
+        name = list(quiz.buttons)[0]
+        quiz.buttons[name].value = 1
+        assert text(first.locator(".rnnviz-feedback").inner_html()) == text(quiz.children[2].value)
+        assert text(quiz.score.value) in text(section.inner_html())
+        shot(page, "quiz", section)
+        assert not page.errors
+
+
+def test_exercises_say_they_need_python(browser, site_url):
+    with opened(browser, site_url, "06-gated-units.html") as page:
+        notes = page.locator(".rnnviz-needs-kernel")
+        assert notes.count() == 1  # the GRU exercise
+        text = notes.first.inner_text()
+        assert "make lab" in text and "notebook" in text
+        shot(page, "needs-python", notes.first)
