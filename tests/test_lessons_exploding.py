@@ -4,6 +4,7 @@ import pytest
 
 import rnnviz as rv
 from rnnviz.lessons import exploding as le
+from rnnviz.training import why_diverged
 
 
 def test_first_nonfinite_step():
@@ -263,6 +264,19 @@ def test_nudge_changes_every_weight_by_about_the_given_size():
 def test_outcome_describes_a_run_in_words(diverged_at, final, words):
     history = {"diverged_at": diverged_at, "loss": np.array([0.9, final])}
     assert words in le.outcome(history)
+
+
+@pytest.mark.parametrize(
+    "message, words",
+    [
+        ("diverged at step 2: " + why_diverged(1e151, 1.0), "blew up at step 2"),
+        ("diverged at step 2: the update overflowed the parameters", "blew up at step 2"),
+        ("diverged at step 2: " + why_diverged(np.nan, np.nan), "NaN at step 2"),
+    ],
+)
+def test_outcome_calls_a_finite_blow_up_no_nan(message, words):
+    history = {"diverged_at": 2, "loss": np.array([0.9, 1e140]), "message": message}
+    assert le.outcome(history) == words
 
 
 def test_nudge_names_a_bad_seed():

@@ -78,11 +78,15 @@ def outcome(history, *, learned_below=0.1):
     """How a run of `rv.train` ended: "NaN at step s", "learned" or "at chance", in words.
 
     Learned: final loss below `learned_below`. At chance: final loss within 0.15 of log 2, the
-    loss of a coin toss. The words are what a lesson states; the digits behind them can differ
-    from machine to machine in a run that once exploded.
+    loss of a coin toss. A run stopped by a finite blow-up (a loss above rv.DIVERGED_LOSS, or an
+    update that overflowed the parameters) "blew up at step s". The words are what a lesson
+    states; the digits behind them can differ from machine to machine in a run that once
+    exploded.
     """
     if history["diverged_at"] is not None:
-        return f"NaN at step {history['diverged_at']}"
+        message = history.get("message", "")
+        finite = "DIVERGED_LOSS" in message or "overflowed the parameters" in message
+        return f"{'blew up' if finite else 'NaN'} at step {history['diverged_at']}"
     final = float(history["loss"][-1])
     if final < learned_below:
         return f"no NaN, learned the task (final loss below {learned_below:g})"
