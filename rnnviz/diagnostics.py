@@ -209,6 +209,7 @@ class GradientFlow:
     sigma_max: float  # sigma_max(W_aa)
     spectral_radius: float  # rho(W_aa)
     gamma: float  # the largest slope of the activation
+    activation: str  # the activation's name: "tanh", "sigmoid", "relu" or "linear"
     regime: str  # what the bound predicts: "vanishing", "exploding" or "neither"
     bound: np.ndarray  # ||dL/da<T>|| (sigma_max gamma)^(T-k)
     sigma_k: np.ndarray  # the steps k where sigma was computed
@@ -274,6 +275,7 @@ def explore(params, x, y, a0=None, *, activation="tanh", max_norm=None, sigma_po
             sigma_max=s,
             spectral_radius=spectral_radius(params["W_aa"]),
             gamma=g,
+            activation=act.name,
             regime=regime(s, g),
             bound=grad_norm[-1] * _bound(s * g, T),
             sigma_k=sigma_k + 1,

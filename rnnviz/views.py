@@ -199,9 +199,14 @@ def readouts(result, *, clip_threshold=None):
         "as the bound",
         "exploding": "σ_max·γ > 1 is necessary, not sufficient: it may explode, or saturated "
         "units may still make it vanish",
+        # a linear g has no saturated units: its Jacobian product is a power of W_aa, which over
+        # many steps grows or shrinks like the power of W_aa's spectral radius
+        "exploding_linear": "σ_max·γ > 1 is necessary, not sufficient: for a linear g, the "
+        "gradient grows over many steps if the spectral radius ρ(W_aa) > 1 and shrinks if "
+        "ρ(W_aa) < 1",
         "neither": "σ_max·γ = 1: the bound neither grows nor shrinks",
         "undefined": "σ_max(W_aa) is not a number: W_aa holds NaN",
-    }[kind]
+    }["exploding_linear" if kind == "exploding" and result.activation == "linear" else kind]
     ratio = result.ratio
     observed = (
         "not a number"

@@ -53,7 +53,9 @@ def fd():
     )
 
 
-def make_flow(grad_norm, *, factor=1.0, total=2.0, loss=0.7, sigma=0.9, gamma=1.0):
+def make_flow(
+    grad_norm, *, factor=1.0, total=2.0, loss=0.7, sigma=0.9, gamma=1.0, activation="tanh"
+):
     """A hand-made `GradientFlow`, as `diagnostics.explore` returns: nothing is computed."""
     g = np.asarray(grad_norm, dtype=float)
     T = len(g)
@@ -67,6 +69,7 @@ def make_flow(grad_norm, *, factor=1.0, total=2.0, loss=0.7, sigma=0.9, gamma=1.
         sigma_max=sigma,
         spectral_radius=sigma,
         gamma=gamma,
+        activation=activation,
         regime=regime(sigma, gamma),
         bound=g[-1] * (sigma * gamma) ** np.arange(T - 1, -1, -1.0),
         sigma_k=np.arange(1, T + 1),

@@ -78,6 +78,8 @@ def test_readouts_say_sufficient_and_necessary(fake_flow):
     exploding = readouts(fake_flow([1e3, 1.0], sigma=2.0))
     assert exploding["predicted"].startswith("exploding: σ_max·γ > 1 is necessary, not sufficient")
     assert readouts(fake_flow([1.0, 1.0], sigma=1.0))["predicted"].startswith("neither")
+    linear = readouts(fake_flow([1e3, 1.0], sigma=2.0, activation="linear"))["predicted"]
+    assert "saturated" not in linear and "spectral radius ρ(W_aa) > 1" in linear
     assert readouts(fake_flow([1e-3, 1.0]))["ratio ||dL/da<1>|| / ||dL/da<T>||"] == (
         "0.001 (vanished)"
     )

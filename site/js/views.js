@@ -78,6 +78,7 @@ globalThis.rnnvizSite = globalThis.rnnvizSite || {};
       sigma_max: s,
       spectral_radius: table.rho[i],
       gamma: g,
+      activation,
       regime: regime(s, g),
       bound,
       sigma_k: base.sigma_k[String(T)],
@@ -123,6 +124,11 @@ globalThis.rnnvizSite = globalThis.rnnvizSite || {};
     exploding:
       "σ_max·γ > 1 is necessary, not sufficient: it may explode, or saturated units may still " +
       "make it vanish",
+    // a linear g has no saturated units: its Jacobian product is a power of W_aa, which over
+    // many steps grows or shrinks like the power of W_aa's spectral radius
+    exploding_linear:
+      "σ_max·γ > 1 is necessary, not sufficient: for a linear g, the gradient grows over many " +
+      "steps if the spectral radius ρ(W_aa) > 1 and shrinks if ρ(W_aa) < 1",
     neither: "σ_max·γ = 1: the bound neither grows nor shrinks",
     undefined: "σ_max(W_aa) is not a number: W_aa holds NaN",
   };
@@ -147,10 +153,12 @@ globalThis.rnnvizSite = globalThis.rnnvizSite || {};
         `||g|| = ${fmt(r.total_norm)} > c = ${fmt(clipThreshold)}: the whole ` +
         `gradient × ${fmt(r.clip_factor)}`;
     else clip = `||g|| = ${fmt(r.total_norm)} ≤ c = ${fmt(clipThreshold)}: unchanged`;
+    const linear = r.regime === "exploding" && r.activation === "linear";
+    const explained = linear ? "exploding_linear" : r.regime;
     return {
       "σ_max(W_aa)·γ": `${fmt(s, 3)} × ${fmt(g)} = ${fmt(s * g, 3)}`,
       "spectral radius ρ(W_aa)": fmt(r.spectral_radius, 3),
-      predicted: `${r.regime}: ${EXPLAIN[r.regime]}`,
+      predicted: `${r.regime}: ${EXPLAIN[explained]}`,
       "ratio ||dL/da<1>|| / ||dL/da<T>||": `${fmt(ratio)} (${observed})`,
       overflow: overflowText(r).replace("<br>", " ") || "none: every number is finite",
       clipping: clip,
