@@ -21,20 +21,20 @@ QUIZ = {
                 "No: it only shrinks a gradient that is too long; small ones pass unchanged.",
                 True,
                 "Right. Clipping rescales the total; it cannot bring back a fading signal. Gated "
-                "units (notebook 6) can.",
+                "units (notebook 06) can.",
             ),
             (
                 "Yes: it makes every time step's gradient the same size.",
                 False,
                 "Clipping multiplies the whole gradient by one factor, so the share of distant "
-                "steps stays as tiny as before (notebook 4, 'Clipping does not cure vanishing').",
+                "steps stays as tiny as before (notebook 04, 'Clipping does not cure vanishing').",
             ),
             (
                 "Partly: it scales the small gradients of distant steps up towards the threshold.",
                 False,
                 "Clipping only ever shrinks. Below the threshold nothing changes; above it every "
                 "step is multiplied by the same c / ||g|| < 1, so distant steps keep their tiny "
-                "share (notebook 4).",
+                "share (notebook 04).",
             ),
         ],
     ),
@@ -45,7 +45,7 @@ QUIZ = {
                 "Yes, always: 1.5^(T-k) grows without bound.",
                 False,
                 "1.5^(T-k) is only an upper bound. Saturated tanh units (small g') or a "
-                "non-normal W_aa with spectral radius < 1 still make it vanish (notebook 3).",
+                "non-normal W_aa with spectral radius < 1 still make it vanish (notebook 03).",
             ),
             (
                 "Not necessarily: sigma_max * gamma > 1 is necessary for exploding, "
@@ -57,8 +57,8 @@ QUIZ = {
                 "No, never: tanh' <= 1 keeps every factor of the product below 1.",
                 False,
                 "tanh' <= 1 does not cap the product: sigma_max(W_aa) can be 2 or 3, and with "
-                "unsaturated units the explorer shows the gradient growing backward (notebook 2, "
-                "the explorer; notebook 3).",
+                "unsaturated units the explorer shows the gradient growing backward (notebook 02, "
+                "the explorer; notebook 03).",
             ),
         ],
     ),
@@ -69,21 +69,21 @@ QUIZ = {
                 "Exploding gradients.",
                 True,
                 "Right: the parameters blow up and the loss turns into NaN at a definite step "
-                "(notebook 3). Vanishing gradients fail silently: training just never learns "
+                "(notebook 03). Vanishing gradients fail silently: training just never learns "
                 "the long dependency.",
             ),
             (
                 "Vanishing gradients.",
                 False,
                 "Vanishing gradients raise no alarm: the loss looks fine on short dependencies and "
-                "the model quietly ignores long ones. Exploding ones produce NaNs (notebook 3).",
+                "the model quietly ignores long ones. Exploding ones produce NaNs (notebook 03).",
             ),
             (
                 "Neither: both show up the same way in the loss curve.",
                 False,
                 "They look different. Exploding gradients make the loss jump by orders of "
                 "magnitude or turn into NaN; vanishing ones leave the loss looking healthy "
-                "(notebook 3, 'Loud and silent').",
+                "(notebook 03, 'Loud and silent').",
             ),
         ],
     ),
@@ -100,24 +100,26 @@ QUIZ = {
                 "Because sigmoid saturates and tanh never does.",
                 False,
                 "Both saturate. The difference holds even for unsaturated units: the largest "
-                "slope of sigmoid is 1/4, of tanh 1 (notebook 2).",
+                "slope of sigmoid is 1/4, of tanh 1 (notebook 02).",
             ),
             (
                 "It does not: with the same W_aa, both lose the gradient at the same rate.",
                 False,
-                "Notebook 2 measures both: with sigma_max(W_aa) = 1 and T = 50, the sigmoid's "
+                "Notebook 02 measures both: with sigma_max(W_aa) = 1 and T = 50, the sigmoid's "
                 "gradient at step 1 is about 10^23 times smaller than tanh's.",
             ),
         ],
     ),
     "local_influences": (
-        "In a basic RNN with sigma_max(W_aa) < 1, y_hat<3> depends mostly on ...",
+        "In a randomly initialised basic RNN with sigma_max(W_aa) < 1, y_hat<3> depends mostly "
+        "on ...",
         [
             (
                 "... x<1>, since the first word sets the context.",
                 False,
-                "The influence of x<k> on y_hat<t> shrinks with t - k; the connectivity map "
-                "(notebook 2) shows the bright diagonal.",
+                "The influence of x<k> on y_hat<t> shrinks overall with t - k (between "
+                "neighbours the order can flip); the connectivity map (notebook 02) shows the "
+                "bright diagonal.",
             ),
             (
                 "... x<3> and x<2>, the inputs close to it.",
@@ -129,7 +131,7 @@ QUIZ = {
                 "... x<1>, x<2> and x<3> equally: a<3> sums up all three.",
                 False,
                 "a<3> depends on all three, but not equally: each step back multiplies an input's "
-                "influence by at most sigma_max * gamma < 1 (notebook 2, 'Local influences').",
+                "influence by at most sigma_max * gamma < 1 (notebook 02, 'Local influences').",
             ),
         ],
     ),
@@ -145,13 +147,13 @@ QUIZ = {
                 "Clipping by value (each entry into [-c, c]).",
                 False,
                 "Clipping entries separately cuts the large entries more than the small ones, so "
-                "the arrow turns (notebook 4).",
+                "the arrow turns (notebook 04).",
             ),
             (
                 "Both: each of them only makes the gradient shorter.",
                 False,
                 "Clipping by value cuts some entries and not others: g = (3, 0.6) with c = 1 "
-                "becomes (1, 0.6) and turns by 19.7 degrees (notebook 4).",
+                "becomes (1, 0.6) and turns by 19.7 degrees (notebook 04).",
             ),
         ],
     ),
@@ -163,21 +165,21 @@ QUIZ = {
                 "Reusing the same W_aa at every step protects it: the gradient is preserved.",
                 False,
                 "Shared or not, the gradient is a product of 100 Jacobians; with factors below 1 "
-                "it vanishes just as in a 100-layer network (notebook 2, 'A 100-layer network in "
+                "it vanishes just as in a 100-layer network (notebook 02, 'A 100-layer network in "
                 "disguise', where tied and untied weights give the same 1e-20).",
             ),
             (
                 "It is a product of 100 Jacobians, so it shrinks (or grows) exponentially with the "
                 "distance, as in a 100-layer network.",
                 True,
-                "Right: notebook 2 computes both, tied W_aa and 100 different matrices, and both "
+                "Right: notebook 02 computes both, tied W_aa and 100 different matrices, and both "
                 "lose about 20 orders of magnitude.",
             ),
             (
                 "Nothing: an RNN has a single layer, so the gradient passes through one matrix.",
                 False,
                 "Unrolled, the RNN applies its one cell T times, and the gradient passes back "
-                "through all T copies (notebook 1, 'The unrolled graph'; notebook 2).",
+                "through all T copies (notebook 01, 'The unrolled graph'; notebook 02).",
             ),
         ],
     ),
