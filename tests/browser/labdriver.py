@@ -17,6 +17,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_ARGS = [
@@ -169,6 +171,9 @@ ALL_RUN = """() => {
   return k.status === 'idle' && (failed || code.every((c) => c.model.executionCount !== null));
 }"""
 RUN_ALL = "() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }"
+# every plotly figure on the page, once drawn, holds traces (an empty one never got its data)
+FIGURES_HAVE_DATA = """() => [...document.querySelectorAll('.jp-OutputArea-output .js-plotly-plot')]
+  .every((p) => p._fullData && p._fullData.length > 0)"""
 WIDGETS_RENDERED = """() => ![...document.querySelectorAll('.jp-OutputArea-output')].some(
   (o) => o.innerText.trim().startsWith('Loading widget'))"""
 # A fingerprint of what an output shows: the plotly SVGs and the chain's SVG.
@@ -345,7 +350,13 @@ def opened_notebook(browser, lab, notebook, **context_options):
         page.evaluate("() => window.jupyterapp.commands.execute('application:toggle-left-area')")
         watch_kernel(page)
         run_all(page)
-        if attempt == 2 or not any("Failed to initialize model" in e for e in page.js_errors):
+        started = not any("Failed to initialize model" in e for e in page.js_errors)
+        if started:  # the same failure, silent: a figure widget that never received its data
+            try:
+                page.wait_for_function(FIGURES_HAVE_DATA, timeout=30_000, polling=250)
+            except PlaywrightTimeout:
+                started = False
+        if attempt == 2 or started:
             break
         print(f"{notebook.name}: a widget front end failed to start; opening the page again")
         context.close()
