@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -435,6 +436,27 @@ def test_every_notebook_has_a_page_with_its_links(site):
         assert next_ == ({f"{stems[i + 1]}.html"} if i + 1 < len(stems) else set()), stem
         others = [h for h in links if re.fullmatch(r"\d\d-[\w-]+\.ipynb", h)]
         assert not others, f"{stem} links notebook files instead of their pages: {others}"
+
+
+def test_the_course_can_be_downloaded_to_run_it(site):
+    """Every page points to one zip of the course, which holds what `make lab` needs."""
+    with zipfile.ZipFile(site / build.COURSE_ZIP) as archive:
+        names = set(archive.namelist())
+        assert archive.testzip() is None
+    needed = ["Makefile", "pyproject.toml", "environment.yml", "README.md", "rnnviz/__init__.py",
+              "lab-settings/overrides.json"]  # fmt: skip
+    needed += [f"notebooks/{stem}.ipynb" for stem in notebook_pages(site)]
+    missing = [n for n in needed if f"rnnviz/{n}" not in names]
+    assert not missing, f"{build.COURSE_ZIP} lacks {missing}"
+    assert not [n for n in names if "__pycache__" in n or n.startswith("rnnviz/build/")]
+    for path in [site / "index.html", *notebook_pages(site).values()]:
+        links = {a["href"] for a in parse(path).find_all("a", href=True)}
+        assert build.COURSE_ZIP in links, f"{path.name} does not link the course's zip"
+
+
+def test_pages_show_no_test_markers(site):
+    for path in notebook_pages(site).values():
+        assert "NBVAL" not in parse(path).get_text(), f"{path.name} shows a test marker"
 
 
 def test_pages_load_nothing_from_outside(site):

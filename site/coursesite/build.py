@@ -20,8 +20,10 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
 import sys
 import time
+import zipfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -159,6 +161,36 @@ def copy_assets(out):
             shutil.copy2(source, target)
 
 
+COURSE_ZIP = "rnnviz-course.zip"
+
+
+def course_files():
+    """The course's own files, as git tracks them (or, outside a checkout, every file but the
+    build and the local environments): what a student needs for `make lab`."""
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
+        ).stdout.decode()
+        files = [ROOT / name for name in listed.split("\0") if name]
+    except (OSError, subprocess.CalledProcessError):
+        skip = {".git", ".venv", "build", "node_modules", "test-artifacts", "__pycache__"}
+        files = [
+            p for p in ROOT.rglob("*")
+            if p.is_file() and not skip & set(p.relative_to(ROOT).parts)
+        ]  # fmt: skip
+    return sorted(f for f in files if f.is_file())
+
+
+def write_course_zip(out):
+    """The whole course in one zip with fixed dates (the same files, the same bytes)."""
+    with zipfile.ZipFile(out / COURSE_ZIP, "w", zipfile.ZIP_DEFLATED) as archive:
+        for f in course_files():
+            info = zipfile.ZipInfo(f"rnnviz/{f.relative_to(ROOT)}", (2020, 1, 1, 0, 0, 0))
+            info.external_attr = (f.stat().st_mode & 0o777) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, f.read_bytes())
+
+
 def neighbour(stems, titles, j):
     """The link to page j, or None past either end."""
     if 0 <= j < len(stems):
@@ -181,7 +213,7 @@ def contents_page(entries, out):
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(SITE / "templates"), autoescape=True, trim_blocks=True
     )
-    text = env.get_template("contents.html.j2").render(entries=entries)
+    text = env.get_template("contents.html.j2").render(entries=entries, course=COURSE_ZIP)
     (out / "index.html").write_text(text, encoding="utf-8")
 
 
@@ -192,6 +224,7 @@ def stamp(repository):
         "notebooks": digest(NOTEBOOKS),
         "site": digest(SITE / "coursesite", SITE / "templates", SITE / "js", SITE / "css"),
         "mathjax": digest(ROOT / "package-lock.json"),
+        "course": digest(*course_files()),
         "repository": repository or "",
     }
 
@@ -213,6 +246,7 @@ def build(out, repository=None, jobs=2):
     for name, payload in payloads.items():
         (staging / "data" / f"{name}.js").write_text(data.script(name, payload), "utf-8")
     copy_assets(staging)
+    write_course_zip(staging)
     stems = list(executed)
     titles = {s: pages.title_of(executed[s][0]) for s in stems}
     entries = []
@@ -236,6 +270,7 @@ def build(out, repository=None, jobs=2):
             "next": neighbour(stems, titles, i + 1),
             "source": f"notebooks/{source.name}",
             "binder": binder_url(repository, stem),
+            "course": COURSE_ZIP,
             "preload": preload(kinds),
             "live": sum(k["live"] for k in kinds),
         }

@@ -66,6 +66,8 @@ def prepare(nb, widgets, specs, names):
             continue
         if cell.cell_type != "code":
             continue
+        # the marker that tells the test suite to compare a cell's output means nothing here
+        cell.source = re.sub(r"\A# NBVAL_CHECK_OUTPUT[^\n]*\n?", "", cell.source)
         outputs = []
         for output in cell.get("outputs", []):
             data = output.get("data", {})

@@ -9,7 +9,8 @@ globalThis.rnnvizSite = globalThis.rnnvizSite || {};
   const CHAIN = new URL("chain.js", document.currentScript.src).href;
   const PLOTLY = new URL("plotly.min.js", document.currentScript.src).href;
   const DATA = new URL("../data/", document.currentScript.src).href;
-  const CONFIG = { displaylogo: false, responsive: false };
+  // no "Share chart..." button: it would send the figure off the site
+  const CONFIG = { displaylogo: false, responsive: false, showSendToCloud: false };
 
   // --- data files ------------------------------------------------------------------------------
 

@@ -58,7 +58,7 @@ def site_url():
 def opened(browser, url, name, **options):
     """A page of the site in a fresh context: requests outside `url` are blocked and recorded,
     console errors and page errors collected, every figure drawn (scrolled into view)."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, **options)
+    context = browser.new_context(**({"viewport": {"width": 1400, "height": 1000}} | options))
     page = context.new_page()
     page.outside, page.errors = [], []
 
@@ -111,6 +111,36 @@ def test_page_opens_offline_without_errors(browser, site_url, name):
                  (i) => !i.labels.length && !i.closest('[aria-labelledby]')).length"""
         )
         assert unlabelled == 0, f"{name}: {unlabelled} controls without a label"
+        # every widget's output is as tall as the widget, once its figures are drawn
+        cut = page.evaluate(CUT_OFF)
+        assert not cut, f"{name}: outputs cut off: {cut}"
+
+
+# outputs shorter than their content, or whose content sticks out of them to the side
+CUT_OFF = """() => [...document.querySelectorAll('.rnnviz-widget-output, .rnnviz-site-widget')]
+  .filter((o) => o.scrollHeight > o.clientHeight + 2 || o.scrollWidth > o.clientWidth + 2)
+  .map((o) => `${o.className}: ${o.scrollWidth}x${o.scrollHeight}`
+    + ` in ${o.clientWidth}x${o.clientHeight}`)"""
+HIDDEN_VALUES = """() => [...document.querySelectorAll('.rnnviz-control')].filter((c) => {
+  const box = c.closest('.rnnviz-site-widget').getBoundingClientRect();
+  return [...c.querySelectorAll('output, input')].some((e) => {
+    const r = e.getBoundingClientRect();
+    return r.right > box.right + 1 || r.left < box.left - 1;
+  });
+}).map((c) => c.textContent.trim().slice(0, 40))"""
+
+
+@pytest.mark.parametrize("name", ["02-vanishing-gradients.html", "04-gradient-clipping.html"])
+def test_widgets_fit_a_phone(browser, site_url, name):
+    """On a phone's width every slider and its value stay inside the widget, nothing is cut."""
+    phone = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2}
+    with opened(browser, site_url, name, **phone) as page:
+        hidden = page.evaluate(HIDDEN_VALUES)
+        assert not hidden, f"{name}: controls past the widget's edge: {hidden}"
+        cut = page.evaluate(CUT_OFF)
+        assert not cut, f"{name}: outputs cut off: {cut}"
+        shot(page, f"{Path(name).stem}-phone", widget(page, "explorer"))
+        assert not page.errors and not page.outside
 
 
 def widget(page, kind, i=0):
