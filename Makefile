@@ -22,8 +22,8 @@ test: $(VENV)/.test browser $(BIOME) site
 	$(BIN)/python -m pytest
 
 # The course as a website in build/site (index.html): every notebook run and shown as a page, the
-# widgets live without a kernel on numbers the engine precomputes. Offline: MathJax comes from npm
-# (node_modules), plotly.js from the plotly package. Rebuilds only when its sources changed.
+# widgets live without a kernel on numbers the engine precomputes. Offline: MathJax and plotly.js
+# come from npm (node_modules). Rebuilds only when its sources changed.
 # REPOSITORY=OWNER/NAME (on GitHub) adds "run it on Binder" links.
 site: $(VENV)/.course $(BIOME)
 	$(BIN)/python site/build.py $(if $(REPOSITORY),--repository $(REPOSITORY),)
@@ -59,7 +59,7 @@ $(VENV)/.bench: pyproject.toml $(VENV)/.test
 	touch $@
 
 # Biome (from npm, pinned in package-lock.json) formats and lints the widgets' and the website's
-# JavaScript and CSS; the same npm ci installs MathJax for the website.
+# JavaScript and CSS; the same npm ci installs MathJax and plotly.js for the website.
 $(BIOME): package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@

@@ -4,9 +4,12 @@ Builds the site if it is out of date, serves build/site from 127.0.0.1 (http.ser
 thread) and opens, N times each, in a fresh headless Chromium context (nothing cached):
 
 - the plain page: the contents page (text and MathJax), until its load event;
-- the explorer's page (notebook 2): until the explorer works (controls, readouts and the chain
+- the explorer's page (notebook 02): until the explorer works (controls, readouts and the chain
   answer: its numbers loaded), until its figure is drawn (plotly.js loaded), and until every
-  widget and figure on the page is drawn.
+  widget on the page is drawn.
+
+Each time is read on the page's own clock, from the start of the navigation (the load event's
+timing, and the marks the page sets when a widget works and when it is drawn).
 
 Then, on the open explorer page, the time from a slider key press to the redrawn figure.
 Requests outside the site are blocked (there should be none). Prints medians and the ratio of
@@ -63,34 +66,34 @@ def fresh_page(browser, url, outside):
     return context, page
 
 
-def seconds_until(page, condition, started):
-    page.wait_for_function(condition, timeout=60_000, polling=10)
-    return time.perf_counter() - started
+# times on the page's own clock (performance.now(), from the start of the navigation): waiting
+# from Python would add the time until the page's busy main thread answers a poll
+LOADED = "() => performance.getEntriesByType('navigation')[0].loadEventEnd / 1000"
+MARK = "(name) => performance.getEntriesByName(name)[0].startTime / 1000"
 
 
 def plain(browser, url, outside):
     context, page = fresh_page(browser, url, outside)
-    started = time.perf_counter()
     page.goto(url + "index.html", wait_until="load")
-    took = time.perf_counter() - started
+    page.wait_for_function("() => performance.getEntriesByType('navigation')[0].loadEventEnd > 0")
+    took = page.evaluate(LOADED)
     context.close()
     return took
 
 
 def explorer(browser, url, outside, presses=0):
     context, page = fresh_page(browser, url, outside)
-    started = time.perf_counter()
     page.goto(url + EXPLORER_PAGE, wait_until="commit")
-    works = seconds_until(
-        page, f"() => document.querySelector('{EXPLORER}')?.dataset.interactive", started
+    page.wait_for_function(
+        f"() => document.querySelector('{EXPLORER}') && [...document.querySelectorAll("
+        "'.rnnviz-site-widget')].every((s) => s.dataset.ready)",
+        timeout=60_000,
+        polling=10,
     )
-    drawn = seconds_until(
-        page, f"() => document.querySelector('{EXPLORER}')?.dataset.ready", started
-    )
-    every = seconds_until(
-        page,
-        "() => [...document.querySelectorAll('.rnnviz-site-widget')].every((s) => s.dataset.ready)",
-        started,
+    works = page.evaluate(MARK, "rnnviz:explorer:interactive")
+    drawn = page.evaluate(MARK, "rnnviz:explorer:ready")
+    every = max(  # the last widget's marks
+        page.evaluate("() => performance.getEntriesByType('mark').map((m) => m.startTime / 1000)")
     )
     latencies = []
     slider = page.locator(f'{EXPLORER} input[type="range"]').first
@@ -147,8 +150,9 @@ def main():
     print(f"slider key press to redrawn figure, median of {len(latencies)}: "
           f"{1000 * median(latencies):.0f} ms")  # fmt: skip
     print(f"requests outside the site: {len(outside)}")
-    ok = median(works) <= 2.0 and not outside
-    print("target (interactive within 2 s, nothing from outside):", "met" if ok else "NOT met")
+    ok = median(works) <= 2.0 and median(drawn) <= 2.0 and not outside
+    print("target (explorer working and drawn within 2 s, nothing from outside):",
+          "met" if ok else "NOT met")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -454,6 +454,14 @@ def test_the_course_can_be_downloaded_to_run_it(site):
         assert build.COURSE_ZIP in links, f"{path.name} does not link the course's zip"
 
 
+def test_the_sites_plotly_js_is_plotly_pys_own():
+    """The cartesian bundle from npm is the plotly.js version plotly.py writes figures for."""
+    from plotly.offline import get_plotlyjs_version
+
+    bundle = json.loads((build.PLOTLY_JS.parent / "package.json").read_text(encoding="utf-8"))
+    assert bundle["version"] == get_plotlyjs_version()
+
+
 def test_pages_show_no_test_markers(site):
     for path in notebook_pages(site).values():
         assert "NBVAL" not in parse(path).get_text(), f"{path.name} shows a test marker"

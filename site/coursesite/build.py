@@ -8,7 +8,7 @@ redoes what changed):
 1. the widgets' data: the engine on each widget's grid (coursesite.data);
 2. every notebook run in a fresh kernel (nbclient), its widgets described (coursesite.notebooks);
 3. the pages: nbconvert's HTML exporter with the `lab` template extended by site/templates;
-4. the files every page shares: plotly.js (from the plotly package), MathJax (npm package
+4. the files every page shares: plotly.js (its cartesian bundle, npm), MathJax (npm package
    `mathjax`, in node_modules), the widgets' JavaScript and CSS (rnnviz/widgets/static, copied),
    the site's own (site/js, site/css).
 
@@ -42,7 +42,11 @@ NOTEBOOKS = ROOT / "notebooks"
 RNNVIZ = Path(rv.__file__).resolve().parent
 STATIC = RNNVIZ / "widgets" / "static"  # the gradient chain's front end, shared with JupyterLab
 MATHJAX = ROOT / "node_modules" / "mathjax" / "es5"
-MATHJAX_FILES = ("tex-chtml.js", "output/chtml/fonts/woff-v2", "input/tex/extensions")
+MATHJAX_FILES = ("tex-chtml.js", "output/chtml/fonts/woff-v2", "input/tex/extensions", "ui/lazy.js")
+# plotly.js's cartesian bundle (scatter, bar, heatmap, histogram: every trace type the course
+# draws), from npm, 1.5 MB instead of the full 4.8 MB: a page's figures appear sooner. Its
+# version is plotly.py's own (tests/test_site.py checks it).
+PLOTLY_JS = ROOT / "node_modules" / "plotly.js-cartesian-dist-min" / "plotly-cartesian.min.js"
 LAB_CSS = ("index.css", "theme-light.css")  # nbconvert's lab template styles, in one file
 
 
@@ -145,7 +149,9 @@ def copy_assets(out):
             shutil.copy2(f, static / f.name)
     for f in (*(SITE / "js").glob("*.js"), *(SITE / "css").glob("*.css")):
         shutil.copy2(f, static / f.name)
-    shutil.copy2(Path(plotly.__file__).parent / "package_data" / "plotly.min.js", static)
+    if not PLOTLY_JS.exists():
+        raise SystemExit(f"{PLOTLY_JS} is missing: run `npm ci` (plotly.js comes from npm)")
+    shutil.copy2(PLOTLY_JS, static / "plotly.min.js")
     paths = [Path(p) / "static" for p in pages.exporter().template_paths]
     lab = next(p for p in paths if p.parent.name == "lab" and (p / "index.css").exists())
     css = "\n".join((lab / name).read_text(encoding="utf-8") for name in LAB_CSS)
@@ -223,7 +229,7 @@ def stamp(repository):
         "engine": digest(RNNVIZ, extra=engine_key()),
         "notebooks": digest(NOTEBOOKS),
         "site": digest(SITE / "coursesite", SITE / "templates", SITE / "js", SITE / "css"),
-        "mathjax": digest(ROOT / "package-lock.json"),
+        "npm": digest(ROOT / "package-lock.json"),  # MathJax and plotly.js
         "course": digest(*course_files()),
         "repository": repository or "",
     }

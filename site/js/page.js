@@ -38,7 +38,7 @@ globalThis.rnnvizSite = globalThis.rnnvizSite || {};
     });
   };
 
-  // plotly.js (4.8 MB) loads after the widgets' numbers, so that their controls, readouts and
+  // plotly.js (its cartesian bundle, 1.5 MB) loads after the widgets' numbers, so that their controls, readouts and
   // chain work while it starts; every figure waits for it
   let plotly = null;
   let widgetsWork;
@@ -485,12 +485,15 @@ globalThis.rnnvizSite = globalThis.rnnvizSite || {};
     let works;
     const working = new Promise((resolve) => {
       works = () => {
+        // a mark on the page's own clock, for the load benchmark (benchmarks/bench_site.py)
+        if (!section.dataset.interactive) performance.mark(`rnnviz:${spec.kind}:interactive`);
         section.dataset.interactive = "1";
         resolve();
       };
     });
     const drawn = Promise.resolve(WIDGETS[spec.kind](section, spec, works)).then(
       () => {
+        performance.mark(`rnnviz:${spec.kind}:ready`);
         section.dataset.ready = "1";
       },
       (error) => {

@@ -111,11 +111,21 @@ def test_page_opens_offline_without_errors(browser, site_url, name):
                  (i) => !i.labels.length && !i.closest('[aria-labelledby]')).length"""
         )
         assert unlabelled == 0, f"{name}: {unlabelled} controls without a label"
+        # the site's plotly.js (a partial bundle) knows every trace type the figures use
+        unknown = page.evaluate(UNKNOWN_TRACES)
+        assert not unknown, f"{name}: trace types missing from the site's plotly.js: {unknown}"
         # every widget's output is as tall as the widget, once its figures are drawn
         cut = page.evaluate(CUT_OFF)
         assert not cut, f"{name}: outputs cut off: {cut}"
 
 
+UNKNOWN_TRACES = """() => {
+  if (!window.Plotly) return [];
+  const known = new Set(Object.keys(Plotly.PlotSchema.get().traces));
+  return [...document.querySelectorAll('.js-plotly-plot')]
+    .flatMap((p) => (p.data || []).map((t) => t.type || 'scatter'))
+    .filter((t) => !known.has(t));
+}"""
 # outputs shorter than their content, or whose content sticks out of them to the side
 CUT_OFF = """() => [...document.querySelectorAll('.rnnviz-widget-output, .rnnviz-site-widget')]
   .filter((o) => o.scrollHeight > o.clientHeight + 2 || o.scrollWidth > o.clientWidth + 2)
