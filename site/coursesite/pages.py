@@ -10,7 +10,10 @@ widget manager, no mermaid). Before export the outputs are prepared here:
 - a widget shown as a cell's result becomes `application/vnd.rnnviz.widget+json`: what the page
   needs to draw it without a kernel, or a note that points to the notebook;
 - a widget displayed while a cell runs (a progress bar) is left out;
-- the outputs of an exercise check get a note: checking code needs the notebook.
+- the outputs of an exercise check get a note: checking code needs the notebook;
+- the outputs of a cell right after a "**Predict:**" question are folded (a `<details>` the
+  reader opens), so that the page does not answer the question before the reader does;
+- the `# NBVAL_CHECK_OUTPUT` line, a marker for the test suite, is left out of the code shown.
 """
 
 import html
@@ -30,6 +33,7 @@ NOTE = "application/vnd.rnnviz.note+json"
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE.parent / "templates"
 CHECKS = tuple(n for n in rv.__all__ if n.startswith("check_"))  # the exercise checks
+PREDICT = re.compile(r"\*\*Predict:\*\*")  # a question whose answer the next cell prints
 
 
 def title_of(nb):
@@ -59,8 +63,11 @@ def prepare(nb, widgets, specs, names):
     specs : function (description) -> the widget's page data, or None if it needs a kernel
     names : the notebooks' file stems, whose links are turned into links to their pages
     """
+    predict = False  # the previous cell asked the reader to predict what this one shows
     for cell in nb.cells:
+        asks, predict = predict, False
         if cell.cell_type == "markdown":
+            predict = bool(PREDICT.search(cell.source))
             for name in names:
                 cell.source = cell.source.replace(f"({name}.ipynb)", f"({name}.html)")
             continue
@@ -86,6 +93,10 @@ def prepare(nb, widgets, specs, names):
                 nbformat.v4.new_output("display_data", data={NOTE: {"kind": "exercise"}})
             )
         cell.outputs = outputs
+        # a result shown under its question would answer it: fold it (not a live widget, which
+        # the reader drives, nor an exercise's note)
+        if asks and outputs and not any({WIDGET, NOTE} & set(o.get("data", {})) for o in outputs):
+            cell.metadata["rnnviz_reveal"] = True
     return nb
 
 

@@ -30,7 +30,8 @@ pytestmark = pytest.mark.browser
 SITE = ROOT / "build" / "site"
 PAGES = ["index.html"] + [f"{p.stem}.html" for p in sorted((ROOT / "notebooks").glob("*.ipynb"))]
 READY = """() => [...document.querySelectorAll('.rnnviz-site-widget')].every((s) => s.dataset.ready)
-  && [...document.querySelectorAll('.rnnviz-plot')].every((p) => p.dataset.drawn)"""
+  && [...document.querySelectorAll('.rnnviz-plot')].every(
+    (p) => p.dataset.drawn || p.closest('details:not([open])'))"""
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):
@@ -55,9 +56,10 @@ def site_url():
 
 
 @contextlib.contextmanager
-def opened(browser, url, name, **options):
+def opened(browser, url, name, open_results=True, **options):
     """A page of the site in a fresh context: requests outside `url` are blocked and recorded,
-    console errors and page errors collected, every figure drawn (scrolled into view)."""
+    console errors and page errors collected, every figure drawn (scrolled into view; with
+    `open_results`, the results folded under "Predict" questions opened first)."""
     context = browser.new_context(**({"viewport": {"width": 1400, "height": 1000}} | options))
     page = context.new_page()
     page.outside, page.errors = [], []
@@ -73,8 +75,12 @@ def opened(browser, url, name, **options):
     page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     page.goto(url + name)
+    if open_results:  # the results folded under "Predict" questions
+        page.evaluate("() => document.querySelectorAll('details.rnnviz-reveal').forEach("
+                      "(d) => { d.open = true; })")  # fmt: skip
     for plot in page.locator(".rnnviz-plot").all():  # figures draw when they come into view
-        plot.scroll_into_view_if_needed()
+        if plot.evaluate("(p) => !p.closest('details:not([open])')"):  # not folded away
+            plot.scroll_into_view_if_needed()
     page.wait_for_function(READY, timeout=60_000, polling=100)
     page.evaluate("() => window.MathJax?.startup?.promise")
     try:
@@ -117,6 +123,25 @@ def test_page_opens_offline_without_errors(browser, site_url, name):
         # every widget's output is as tall as the widget, once its figures are drawn
         cut = page.evaluate(CUT_OFF)
         assert not cut, f"{name}: outputs cut off: {cut}"
+
+
+def test_results_under_a_prediction_stay_folded_until_opened(browser, site_url):
+    """The page does not answer a "Predict" question before the reader opens the result."""
+    name = "03-exploding-gradients.html"  # its folded results include figures
+    with opened(browser, site_url, name, open_results=False) as page:
+        folded = page.locator("details.rnnviz-reveal")
+        assert folded.count() >= 3
+        assert all(not d.evaluate("(d) => d.open") for d in folded.all())
+        figure = page.locator("details.rnnviz-reveal:has(.rnnviz-plot)").first
+        assert not figure.locator(".rnnviz-plot").is_visible()
+        figure.locator("summary").focus()
+        page.keyboard.press("Enter")  # open it with the keyboard
+        plot = figure.locator(".rnnviz-plot")
+        plot.scroll_into_view_if_needed()
+        page.wait_for_function("(p) => p.dataset.drawn", arg=plot.element_handle())
+        assert plot.locator(".main-svg").count() > 0
+        shot(page, "predict-opened", figure)
+        assert not page.errors and not page.outside
 
 
 UNKNOWN_TRACES = """() => {
