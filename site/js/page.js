@@ -101,6 +101,12 @@ globalThis.rnnvizSite = globalThis.rnnvizSite || {};
   };
 
   // a native range input over `values` (the grid), labelled, with the value shown beside it
+  // a control's onChange: store the value under `key`, then redraw
+  const setter = (state, key, redraw) => (v) => {
+    state[key] = v;
+    redraw();
+  };
+
   function slider(parent, label, values, value, show, onChange) {
     const id = `rnnviz-control-${++uid}`;
     const row = make("div", { class: "rnnviz-control" }, parent);
@@ -211,20 +217,14 @@ globalThis.rnnvizSite = globalThis.rnnvizSite || {};
     const labels = spec.labels;
     const controls = make("div", { class: "rnnviz-controls" }, section);
     const update = () => redraw();
-    slider(controls, labels.T, base.T, state.T, String, (v) => {
-      state.T = v;
-      update();
-    });
+    slider(controls, labels.T, base.T, state.T, String, setter(state, "T", update));
     slider(
       controls,
       labels.weight_scale,
       base.sigma,
       state.weight_scale,
       (v) => site.formatF(v, 2),
-      (v) => {
-        state.weight_scale = v;
-        update();
-      },
+      setter(state, "weight_scale", update),
     );
     const clipValues = base.clip.map(([, v]) => (v === 0 ? null : v));
     const clipLabels = new Map(base.clip.map(([l, v]) => [v === 0 ? null : v, l]));
@@ -234,15 +234,15 @@ globalThis.rnnvizSite = globalThis.rnnvizSite || {};
       clipValues,
       state.clip_threshold,
       (v) => clipLabels.get(v),
-      (v) => {
-        state.clip_threshold = v;
-        update();
-      },
+      setter(state, "clip_threshold", update),
     );
-    choice(controls, labels.activation, base.activations, state.activation, (v) => {
-      state.activation = v;
-      update();
-    });
+    choice(
+      controls,
+      labels.activation,
+      base.activations,
+      state.activation,
+      setter(state, "activation", update),
+    );
     const f = spec.fixed;
     make(
       "p",
@@ -346,19 +346,16 @@ globalThis.rnnvizSite = globalThis.rnnvizSite || {};
       base.sigma,
       state.weight_scale,
       (v) => site.formatF(v, 2),
-      (v) => {
-        state.weight_scale = v;
-        redraw();
-      },
+      setter(state, "weight_scale", redraw),
     );
-    slider(controls, labels.T, base.T, state.T, String, (v) => {
-      state.T = v;
-      redraw();
-    });
-    choice(controls, labels.activation, base.activations, state.activation, (v) => {
-      state.activation = v;
-      redraw();
-    });
+    slider(controls, labels.T, base.T, state.T, String, setter(state, "T", redraw));
+    choice(
+      controls,
+      labels.activation,
+      base.activations,
+      state.activation,
+      setter(state, "activation", redraw),
+    );
     make(
       "p",
       { class: "rnnviz-fixed" },
@@ -398,19 +395,19 @@ globalThis.rnnvizSite = globalThis.rnnvizSite || {};
     const labels = spec.labels;
     const controls = make("div", { class: "rnnviz-controls" }, section);
     const half = (v) => site.formatF(v, 2);
-    slider(controls, labels.T, base.T, state.T, String, (v) => {
-      state.T = v;
-      redraw();
-    });
+    slider(controls, labels.T, base.T, state.T, String, setter(state, "T", redraw));
     for (const key of ["update_bias", "forget_bias"])
       slider(controls, labels[key], base.bias, state[key], half, (v) => {
         state[key] = v;
         redraw();
       });
-    choice(controls, labels.show, Object.keys(spec.show), state.show, (v) => {
-      state.show = v;
-      redraw();
-    });
+    choice(
+      controls,
+      labels.show,
+      Object.keys(spec.show),
+      state.show,
+      setter(state, "show", redraw),
+    );
     make(
       "p",
       { class: "rnnviz-fixed" },
