@@ -158,6 +158,13 @@ globalThis.rnnvizSite = globalThis.rnnvizSite || {};
     return make("div", { role: "img" }, box);
   }
 
+  // a figure on its card, and its readouts beside it (below, when both do not fit)
+  function figureRow(section, figure) {
+    const row = make("div", { class: "rnnviz-row" }, section);
+    const plotEl = card(row, figure);
+    return [plotEl, make("div", { class: "rnnviz-readout-box", "aria-live": "polite" }, row)];
+  }
+
   async function plot(el, fig, label) {
     el.setAttribute("aria-label", label);
     const Plotly = await site.plotly();
@@ -254,10 +261,8 @@ globalThis.rnnvizSite = globalThis.rnnvizSite || {};
         `steps of 0.05 from ${site.formatF(base.sigma[0], 2)} to ${site.formatF(base.sigma.at(-1), 2)}.`,
     );
     const chainHost = make("div", { class: "rnnviz-chain-host" }, section);
-    const row = make("div", { class: "rnnviz-row" }, section);
     const figure = spec.figure;
-    const plotEl = card(row, figure);
-    const readout = make("div", { class: "rnnviz-readout-box", "aria-live": "polite" }, row);
+    const [plotEl, readout] = figureRow(section, figure);
     const model = localModel({ chain: {}, speed: spec.speed, speeds: spec.speeds });
     let version = 0;
     async function redraw() {
@@ -294,10 +299,7 @@ globalThis.rnnvizSite = globalThis.rnnvizSite || {};
       ["g2", db.g],
       ["clip_threshold", db.c],
     ])
-      slider(controls, spec.labels[key], values, state[key], two, (v) => {
-        state[key] = v;
-        redraw();
-      });
+      slider(controls, spec.labels[key], values, state[key], two, setter(state, key, redraw));
     make(
       "p",
       { class: "rnnviz-fixed" },
@@ -305,10 +307,8 @@ globalThis.rnnvizSite = globalThis.rnnvizSite || {};
       "The sliders move over the precomputed settings: g₁ and g₂ in steps of 0.2, c in steps " +
         "of 0.2 (and 0.1).",
     );
-    const row = make("div", { class: "rnnviz-row" }, section);
     const figure = spec.figure;
-    const plotEl = card(row, figure);
-    const readout = make("div", { class: "rnnviz-readout-box", "aria-live": "polite" }, row);
+    const [plotEl, readout] = figureRow(section, figure);
     let version = 0;
     async function redraw() {
       const mine = ++version;
@@ -415,10 +415,8 @@ globalThis.rnnvizSite = globalThis.rnnvizSite || {};
       `The sliders move over the precomputed settings: T in {${base.T.join(", ")}}, ` +
         "each bias in steps of 0.5.",
     );
-    const row = make("div", { class: "rnnviz-row" }, section);
     const figure = spec.figure;
-    const plotEl = card(row, figure);
-    const readout = make("div", { class: "rnnviz-readout-box", "aria-live": "polite" }, row);
+    const [plotEl, readout] = figureRow(section, figure);
     let version = 0;
     async function redraw() {
       const mine = ++version;
