@@ -16,7 +16,7 @@ A weight's shape is (to, from). Arrays of a single sequence have shape (T, ...);
 sequences adds an axis: (T, m, ...).
 
 The engine (everything above) imports with numpy alone. The views load when first used:
-`rv.GradientFlowExplorer`, `rv.plot_gradient_norms`, `rv.figures`, `rv.widgets`, ...
+`rv.GradientFlowExplorer`, `rv.GradientFlowView`, `rv.figures`, `rv.widgets`, ...
 """
 
 import importlib
@@ -60,15 +60,13 @@ _LAZY = {
     "figures": "rnnviz.figures",
     "widgets": "rnnviz.widgets",
     "lessons": "rnnviz.lessons",
-    "plot_chain": "rnnviz.figures",
-    "plot_clipping_geometry": "rnnviz.figures",
     "plot_connectivity": "rnnviz.figures",
-    "plot_gradient_norms": "rnnviz.figures",
     "plot_success_rates": "rnnviz.figures",
     "plot_training": "rnnviz.figures",
     "ClippingGeometry": "rnnviz.widgets",
     "ConnectivityHeatmap": "rnnviz.widgets",
     "GradientFlowExplorer": "rnnviz.widgets",
+    "GradientFlowView": "rnnviz.widgets",
     "Quiz": "rnnviz.widgets",
 }
 
@@ -94,6 +92,7 @@ __all__ = [
     "ConnectivityHeatmap",
     "GradientFlow",
     "GradientFlowExplorer",
+    "GradientFlowView",
     "Quiz",
     "accuracy",
     "adding",
@@ -130,10 +129,7 @@ __all__ = [
     "loss_and_grads",
     "lstm_backward",
     "lstm_forward",
-    "plot_chain",
-    "plot_clipping_geometry",
     "plot_connectivity",
-    "plot_gradient_norms",
     "plot_success_rates",
     "plot_training",
     "predict",

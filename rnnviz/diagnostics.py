@@ -24,7 +24,7 @@ from ._shapes import PARAM_SHAPES, check_cell
 from .activations import get_activation
 from .cells import backward, forward
 from .clipping import global_norm, row_norms
-from .output import cross_entropy, loss_and_grads
+from .output import cross_entropy, loss_and_grads, softmax
 
 
 def sigma_max(W):
@@ -225,7 +225,8 @@ class GradientFlow:
 def explore(params, x, y, a0=None, *, activation="tanh", max_norm=None, sigma_points=None):
     """Everything the gradient-flow explorer shows for one setting, from one forward pass.
 
-    The loss is the cross-entropy at the last step of one sequence x (T, n_x) with label y (int).
+    The loss is the cross-entropy at the last step of one sequence x (T, n_x) with label y (int;
+    None: the class the network rates least likely at step T, which keeps an error to send back).
     `max_norm` clips the parameter gradient by its global norm (None: no clipping); the Jacobian
     norms sigma are computed at every step, or at about `sigma_points` of them. Returns a
     `GradientFlow`. Non-finite weights or gradients are results: the fields they make inf or NaN
@@ -241,6 +242,9 @@ def explore(params, x, y, a0=None, *, activation="tanh", max_norm=None, sigma_po
     if cache["batched"]:
         raise ValueError(f"explore takes one sequence x of shape (T, n_x), got {np.shape(x)}")
     n_y = params["W_ya"].shape[0]
+    if y is None:  # the least likely class at step T, from this forward pass (as `predict`)
+        with np.errstate(over="ignore", invalid="ignore"):
+            y = int(np.argmin(softmax(a @ params["W_ya"].T + params["b_y"])[-1]))  # (T, n_y)
     if check_int("y", y, minimum=0) >= n_y:
         raise ValueError(f"y == {y!r}, must be a class label in 0..{n_y - 1}")
     T = len(a)

@@ -1,31 +1,29 @@
-"""What each view of the course shows for one setting: computed here, drawn elsewhere.
+"""What each live view of the course computes for one setting, and the settings it offers.
 
-A widget calls one of these functions when a control moves, and hands the result to a figure
-(`rnnviz.figures`) and to its readouts; a static page can call the same functions. Nothing here
-imports plotly or ipywidgets.
+A live view is drawn by one browser module (`rnnviz/widgets/static/<view>.js`) in JupyterLab,
+Voila and on the website; here are the numbers it draws and its controls, declared once for the
+widget, the website's data and the page. Nothing here imports plotly or ipywidgets.
 
-    gradient_flow(T, weight_scale, ...)   the explorer's `GradientFlow` for one setting
-    readouts, status_lines, overflow_text, default_title, chain_data   its text and chain data
-    clipping_geometry(g, clip_threshold)  a 2-D gradient clipped by value and by norm
+    gradient_flow(T, weight_scale, ...)    the explorer's `GradientFlow` for one setting
+    clipping_geometry(g, clip_threshold)   a 2-D gradient clipped by value and by norm
     connectivity_map(weight_scale, T, ...) the heatmap's ||d y_hat<t> / d x<k>||
+    EXPLORER, CLIPPING, HEATMAP, CELLS     each view's controls (`Control`): values, default, and
+                                           the website's grid
+    spec(controls, ...), *_numbers(...)    what the browser module receives
 """
 
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 
 from ._checks import MAX_T, MAX_UNITS, check_choice, check_elements, check_float, check_int
-from ._format import at_step, fmt
 from .activations import ACTIVATIONS
 from .cells import DTYPES, init_params
 from .clipping import clip_by_global_norm, clip_by_value
 from .diagnostics import explore
 from .influence import connectivity
-from .output import predict
 
 N_X, N_Y = 4, 2  # the views' network: 4 inputs per step, 2 classes at the last step
-CHAIN_LOG_RANGE = (-16.0, 16.0)  # the chain's scale for ||dL/da<k>|| / ||dL/da<T>||
 
 
 def sequence(T, *, seed=0, n_x=N_X):
@@ -37,17 +35,6 @@ def sequence(T, *, seed=0, n_x=N_X):
     return rng.standard_normal((T, n_x))
 
 
-def surprising_label(params, x, *, activation):
-    """The class the network rates least likely at the last step: y = argmin_i y_hat<T>_i.
-
-    Scoring this label keeps an error to send back. With a label the network already predicts
-    confidently, the softmax saturates and dL/da<T> is almost 0 (exactly 0 in float32), which
-    hides what happens between the steps.
-    """
-    with np.errstate(invalid="ignore"):
-        return int(np.argmin(predict(params, x, activation=activation)[-1]))
-
-
 def gradient_flow(
     *, T=50, weight_scale=0.9, clip_threshold=None, activation="tanh", n_a=32, seed=0,
     dtype="float64",
@@ -55,8 +42,11 @@ def gradient_flow(
     """Everything the explorer shows for one setting: `diagnostics.explore` on a seeded sequence.
 
     W_aa = weight_scale * Q with Q orthogonal, so sigma_max(W_aa) = weight_scale; the loss is the
-    cross-entropy at the last step against `surprising_label`; clip_threshold (None: off) clips
-    the whole parameter gradient by its global norm. Returns the `GradientFlow` of `explore`.
+    cross-entropy at the last step against the class the network rates least likely there
+    (`explore` with y=None: with a label it already predicts confidently, the softmax saturates
+    and dL/da<T> is almost 0, which hides what happens between the steps); clip_threshold
+    (None: off) clips the whole parameter gradient by its global norm. Returns the
+    `GradientFlow` of `explore`.
     """
     T = check_int("T", T, minimum=2, maximum=MAX_T, what="time steps")
     n_a = check_int("n_a", n_a, maximum=MAX_UNITS, what="units")
@@ -69,8 +59,7 @@ def gradient_flow(
         clip_threshold = check_float("clip_threshold", clip_threshold)
     params = init_params(N_X, n_a, N_Y, weight_scale=weight_scale, seed=seed, dtype=dtype)
     x = sequence(T, seed=seed).astype(dtype)
-    y = surprising_label(params, x, activation=activation)
-    return explore(params, x, y, activation=activation, max_norm=clip_threshold, sigma_points=20)
+    return explore(params, x, None, activation=activation, max_norm=clip_threshold, sigma_points=20)
 
 
 def connectivity_map(*, weight_scale=0.9, T=30, activation="tanh", n_a=32, seed=0):
@@ -118,180 +107,129 @@ def clipping_geometry(g, clip_threshold):
     )  # fmt: skip
 
 
-def clipping_readouts(r):
-    """The clipping widget's readouts as {name: text}: each vector, and what clipping did to it."""
-    row = "length {:.2f}, angle {:.1f}°"
+# --- the controls of each live view, declared once -------------------------------------------
 
-    def effect(clipped, turn):
-        if np.array_equal(clipped, r.g):
-            return "unchanged"
-        return f"shorter, turned by {turn:.1f}°" if turn >= 0.05 else "only shorter, not turned"
 
+@dataclass(frozen=True)
+class Control:
+    """One control of a live view: the values it offers (a slider over them, or a choice among
+    them), its default, and the website's grid (`site`: the values the page has numbers for;
+    None: the same values; () : fixed at the default on the website)."""
+
+    name: str
+    label: str
+    values: tuple
+    default: object
+    kind: str = "slider"  # or "choice"
+    digits: int | None = None  # shown with this many decimals
+    labels: tuple | None = None  # shown as these words instead
+    site: tuple | None = None
+
+    def on_site(self):
+        return self.values if self.site is None else self.site
+
+    def spec(self, values=None):
+        values = self.values if values is None else values
+        out = {"name": self.name, "label": self.label, "kind": self.kind, "values": list(values)}
+        if self.digits is not None:
+            out["digits"] = self.digits
+        if self.labels is not None:
+            shown = dict(zip(self.values, self.labels, strict=True))
+            out["labels"] = [shown[v] for v in values]
+        return out
+
+
+def _steps(lo, hi, step):
+    """lo, lo + step, ..., hi, rounded to the step's decimals (0.11, not 0.11000000000000001)."""
+    n = round((hi - lo) / step)
+    digits = max(0, -int(np.floor(np.log10(step))) + 1)
+    return tuple(round(lo + i * step, digits) for i in range(n + 1))
+
+
+CLIP_THRESHOLDS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
+
+# The gradient-flow explorer. Its website grid: T over 2..200 (every step up to 20, then every 2,
+# 5 and 10), sigma_max(W_aa) in steps of 0.05; n_a, seed and dtype fixed at their defaults.
+EXPLORER = (
+    Control("T", "sequence length T", tuple(range(2, 201)), 50,
+            site=(*range(2, 21), *range(22, 41, 2), *range(45, 101, 5), *range(110, 201, 10))),
+    Control("weight_scale", "σ_max(W_aa)", _steps(0.1, 3.0, 0.01), 0.9, digits=2,
+            site=_steps(0.1, 3.0, 0.05)),
+    Control("clip_threshold", "clip threshold c", (None, *CLIP_THRESHOLDS), None,
+            labels=("off", *(f"{c:.3g}" for c in CLIP_THRESHOLDS))),  # as fmt(c, 3)
+    Control("activation", "activation g", tuple(ACTIVATIONS), "tanh", kind="choice"),
+    Control("n_a", "hidden size n_a", tuple(range(2, 65)), 32, site=()),
+    Control("dtype", "precision", tuple(DTYPES), "float64", kind="choice", site=()),
+    Control("seed", "seed", tuple(range(0, 21)), 0, site=()),
+)  # fmt: skip
+
+# Clipping a 2-D gradient; the website: g in steps of 0.2, c in steps of 0.2 and 0.1.
+CLIPPING = (
+    Control("g1", "g₁", _steps(-3.0, 3.0, 0.1), 2.4, digits=2, site=_steps(-3.0, 3.0, 0.2)),
+    Control("g2", "g₂", _steps(-3.0, 3.0, 0.1), 0.9, digits=2, site=_steps(-3.0, 3.0, 0.2)),
+    Control("clip_threshold", "clip threshold c", _steps(0.1, 3.0, 0.05), 1.0, digits=2,
+            site=(0.1, *_steps(0.2, 3.0, 0.2))),
+)  # fmt: skip
+
+# The connectivity heatmap; the website: a smaller grid (a map holds T(T+1)/2 numbers).
+HEATMAP = (
+    Control("weight_scale", "σ_max(W_aa)", _steps(0.1, 3.0, 0.05), 0.9, digits=2,
+            site=(0.1, 0.3, 0.5, 0.7, 0.9, 1.0, 1.1, 1.3, 1.5, 1.7, 1.9, 2.0, 2.1, 2.3, 2.5,
+                  2.7, 2.9, 3.0)),
+    Control("T", "sequence length T", tuple(range(2, 101)), 30,
+            site=(5, 10, 15, 20, 25, 30, 40, 50)),
+    Control("activation", "activation g", tuple(ACTIVATIONS), "tanh", kind="choice"),
+)  # fmt: skip
+
+# The gated cells' explorer (notebook 06): T over 5..200, both gate biases over -5..5 by 0.5.
+CELLS = (
+    Control("T", "sequence length T", tuple(range(5, 201)), 43,
+            site=(5, 10, 20, 30, 43, 60, 80, 100, 120, 150, 175, 200)),
+    Control("update_bias", "GRU update bias b_u", _steps(-5.0, 5.0, 0.5), 0.0, digits=2),
+    Control("forget_bias", "LSTM forget bias b_f", _steps(-5.0, 5.0, 0.5), 1.0, digits=2),
+    Control("show", "show", ("all three", "RNN", "GRU", "LSTM"), "all three", kind="choice"),
+)  # fmt: skip
+
+
+def spec(controls, *, heading="", site=False, **extra):
+    """What a view's browser module is told of its controls: their labels and values (on the
+    website, its grid; controls fixed there are left out) and anything `extra`."""
+    shown = [c.spec(c.on_site()) if site else c.spec() for c in controls]
+    shown = [s for s in shown if s["values"]] if site else shown
+    return {"heading": heading, "controls": shown, **extra}
+
+
+# --- the numbers a view's module draws ----------------------------------------------------------
+
+
+def f64(value):
+    """float64 numbers as little-endian bytes: the browser reads them as a Float64Array, inf and
+    NaN included (JSON has neither)."""
+    return np.ascontiguousarray(value, dtype="<f8").tobytes()
+
+
+def flow_numbers(r, *, setting=None, clip_threshold=None, title=None):
+    """What explorer.js draws of a `GradientFlow`: its arrays and numbers, the setting (or, for a
+    fixed result, a title and the clip threshold it was computed with)."""
+    arrays = ("grad_norm", "grad_norm_clipped", "bound", "sigma_k", "sigma", "sigma_max",
+              "gamma", "spectral_radius", "ratio", "total_norm", "clip_factor", "loss")  # fmt: skip
     return {
-        "g": row.format(r.norm_g, r.angle_g),
-        "clipped by value": row.format(r.norm_by_value, r.angle_by_value)
-        + ": "
-        + effect(r.by_value, r.turn_by_value),
-        "clipped by norm": row.format(r.norm_by_norm, r.angle_by_norm)
-        + ": "
-        + effect(r.by_norm, r.turn_by_norm),
+        **{name: f64(getattr(r, name)) for name in arrays},
+        "regime": r.regime,
+        "activation": r.activation,
+        "first_nonfinite": r.first_nonfinite,
+        "nonfinite": r.nonfinite,
+        "setting": setting,
+        "clip_threshold": clip_threshold if setting is None else setting["clip_threshold"],
+        "title": title,
     }
 
 
-# --- the explorer's text and chain -------------------------------------------------------------
+def clip_numbers(r, *, setting=None):
+    """What clipping.js draws of a `ClipGeometry`."""
+    return {name: f64(value) for name, value in vars(r).items()} | {"setting": setting}
 
 
-@cache
-def _viridis():
-    """Viridis in 256 steps as "#rrggbb" (plotly's colour scale, loaded once, when first drawn)."""
-    import plotly.colors
-
-    return np.array(
-        [
-            "#{:02x}{:02x}{:02x}".format(*(round(v) for v in plotly.colors.unlabel_rgb(c)))
-            for c in plotly.colors.sample_colorscale("Viridis", np.linspace(0, 1, 256))
-        ]
-    )
-
-
-def verdict(regime):
-    """What the bound says about a regime, in two words: "exploding possible" (the bound is
-    necessary, not sufficient, for exploding), else e.g. "vanishing predicted"."""
-    return "exploding possible" if regime == "exploding" else f"{regime} predicted"
-
-
-def default_title(result):
-    """The regime in words, for a figure title."""
-    r = result.sigma_max * result.gamma
-    return f"Gradient through time: σ_max·γ = {fmt(r, 3)}, {verdict(result.regime)}"
-
-
-def overflow_text(result):
-    """'overflow (inf) from step k' or 'NaN from step k'; says so when the forward pass broke."""
-    bad = result.first_nonfinite
-    if bad is None:
-        return ""
-    what = "overflow (inf)" if result.nonfinite == "inf" else "NaN"
-    text = f"{what} from step {bad} back to step 1"
-    if not np.isfinite(result.loss):
-        text += "<br>(the forward pass itself overflowed: the loss is " + fmt(result.loss) + ")"
-    return text
-
-
-def status_lines(result):
-    """The few numbers printed inside the gradient-norm figure."""
-    lines = [
-        f"σ_max·γ = {fmt(result.sigma_max, 3)} × {fmt(result.gamma)} = "
-        f"{fmt(result.sigma_max * result.gamma, 3)}: {verdict(result.regime)}",
-        f"||dL/da<1>|| / ||dL/da<T>|| = {fmt(result.ratio)}",
-    ]
-    if result.first_nonfinite is not None:
-        lines.append(overflow_text(result).split("<br>")[0])
-    return lines
-
-
-def readouts(result, *, clip_threshold=None):
-    """The explorer's readouts as {name: text}: the numbers, the prediction and what happened."""
-    s, g = result.sigma_max, result.gamma
-    kind = result.regime
-    explain = {
-        "vanishing": "σ_max·γ < 1 is sufficient: the gradient must shrink at least as fast "
-        "as the bound",
-        "exploding": "σ_max·γ > 1 is necessary, not sufficient: it may explode, or saturated "
-        "units may still make it vanish",
-        # a linear g has no saturated units: its Jacobian product is a power of W_aa, which over
-        # many steps grows or shrinks like the power of W_aa's spectral radius
-        "exploding_linear": "σ_max·γ > 1 is necessary, not sufficient: for a linear g, the "
-        "gradient grows over many steps if the spectral radius ρ(W_aa) > 1 and shrinks if "
-        "ρ(W_aa) < 1",
-        "neither": "σ_max·γ = 1: the bound neither grows nor shrinks",
-        "undefined": "σ_max(W_aa) is not a number: W_aa holds NaN",
-    }["exploding_linear" if kind == "exploding" and result.activation == "linear" else kind]
-    ratio = result.ratio
-    observed = (
-        "not a number"
-        if not np.isfinite(ratio)
-        else "vanished"
-        if ratio < 1e-2
-        else "exploded"
-        if ratio > 1e2
-        else "grew, but less than 100×"
-        if ratio > 1.5
-        else "shrank, but less than 100×"
-        if ratio < 1 / 1.5
-        else "kept its size"
-    )
-    if clip_threshold is None:
-        clip = "off"
-    elif not np.isfinite(result.total_norm):
-        clip = f"c = {fmt(clip_threshold)}, but ||g|| = {fmt(result.total_norm)}: cannot rescale"
-    elif result.clip_factor < 1:
-        clip = (
-            f"||g|| = {fmt(result.total_norm)} > c = {fmt(clip_threshold)}: the whole "
-            f"gradient × {fmt(result.clip_factor)}"
-        )
-    else:
-        clip = f"||g|| = {fmt(result.total_norm)} ≤ c = {fmt(clip_threshold)}: unchanged"
-    return {
-        "σ_max(W_aa)·γ": f"{fmt(s, 3)} × {fmt(g)} = {fmt(s * g, 3)}",
-        "spectral radius ρ(W_aa)": fmt(result.spectral_radius, 3),
-        "predicted": f"{kind}: {explain}",
-        "ratio ||dL/da<1>|| / ||dL/da<T>||": f"{fmt(ratio)} ({observed})",
-        "overflow": overflow_text(result).replace("<br>", " ") or "none: every number is finite",
-        "clipping": clip,
-        "loss at step T": fmt(result.loss, 3),
-    }
-
-
-def chain_data(result, *, clip_threshold=None):
-    """What the unrolled-chain view draws, as JSON-ready lists (no inf or NaN inside).
-
-    Each step k gets a height in [0, 1] and a colour, both from log10 of the growth factor
-    ||dL/da<k>|| / ||dL/da<T>|| on the fixed scale CHAIN_LOG_RANGE: how much the gradient
-    shrank or grew on its way back from step T. Clipping multiplies every step by the same
-    factor, so it leaves these heights alone; `text` gives the values themselves (after
-    clipping when clip_threshold is set). `state` is "ok", "inf", "NaN" or "zero" per step.
-    """
-    norms = np.asarray(result.grad_norm, dtype=np.float64)
-    shown = np.asarray(
-        result.grad_norm_clipped if clip_threshold is not None else result.grad_norm, np.float64
-    )
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        rel = norms / norms[-1]
-    state = np.where(
-        np.isnan(norms) | np.isnan(rel),
-        "NaN",
-        np.where(np.isinf(norms) | np.isinf(rel), "inf", np.where(norms == 0, "zero", "ok")),
-    )
-    ok = state == "ok"
-    lo, hi = CHAIN_LOG_RANGE
-    with np.errstate(divide="ignore", invalid="ignore"):
-        logr = np.log10(np.where(ok, rel, 1.0))
-    height = np.where(ok, np.clip((logr - lo) / (hi - lo), 0.0, 1.0), 0.0)
-    height[(state == "inf") | (state == "NaN")] = 1.0
-    color = np.where(ok, _viridis()[np.rint(height * 255).astype(int)], "#ffffff")
-    what = "||dL/da<k>|| after clipping" if clip_threshold is not None else "||dL/da<k>||"
-    text = [fmt(v) for v in shown]
-    relative = [fmt(v) for v in rel]
-    summary = (
-        f"{at_step(what, 1)} = {text[0]},  {at_step(what, 'T')} = {text[-1]}:  "
-        f"the gradient changed {relative[0]}× on its way back"
-    )
-    if result.first_nonfinite is not None:
-        summary = overflow_text(result).replace("<br>", " ")
-    elif norms[-1] == 0:
-        summary = f"{at_step(what, 'T')} is exactly 0: the output is saturated, nothing flows back"
-    ticks = np.arange(lo, hi + 1, 8)
-    return {
-        "T": len(norms),
-        "height": np.round(height, 4).tolist(),
-        "color": color.tolist(),
-        "text": text,
-        "relative": relative,
-        "state": state.tolist(),
-        "quantity": what,
-        "summary": summary,
-        "overflow": overflow_text(result).replace("<br>", " "),
-        "ticks": [(float((t - lo) / (hi - lo)), "1" if t == 0 else f"1e{int(t)}") for t in ticks],
-        "stops": _viridis()[::32].tolist() + [_viridis()[-1]],
-    }
+def connectivity_numbers(C, *, setting=None):
+    """What heatmap.js draws: the (T, T) map C, row by row."""
+    return {"C": f64(C), "setting": setting}

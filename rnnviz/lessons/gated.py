@@ -5,7 +5,7 @@
 - `keep_factors`: the factor by which one step of the direct path c<t-1> -> c<t> multiplies the
   gradient, (1 - Gamma_u) for the GRU and Gamma_f for the LSTM, averaged over units and inputs.
 - `path_gradient_norms`: ||dL/da<k>|| and, for the LSTM, ||dL/dc<k>||, loss at the last step.
-- `cell_gradients`, `plot_cell_gradients`, `draw_cell_gradients`, `CellExplorer`: the three
+- `cell_gradients`, `CellExplorer` (drawn by widgets/static/cells.js), `reach`: the three
   cells' gradients on one log axis, for agreement sentences of length T.
 - `sweep`, `run_accuracies`, `success_table`: the agreement task trained over several seeds and
   gaps, for each cell (`experiments`, with this lesson's SETUP).
@@ -14,29 +14,22 @@
   trained network's verb change? An intervention, where connectivity is a derivative.
 """
 
-import ipywidgets as widgets
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .. import experiments
-from .._checks import check_choice, check_float, check_int, check_range
-from .._format import fmt, power_of_ten
+from .._checks import check_float, check_int
+from .._format import power_of_ten
 from ..cells import backward, cell_of, forward
 from ..diagnostics import step_norms
 from ..experiments import NAMES, SUCCESS, accuracies, success_flags
-from ..figures.style import COLORS, SMALL, html, layout, log_ticks
+from ..figures.style import COLORS, SMALL, html, layout
 from ..output import predict, softmax
 from ..tasks import AGREEMENT_VOCAB, SINGULAR, agreement
-from ..widgets.panel import (
-    READOUT,
-    WRAP,
-    Panel,
-    figure_card,
-    float_slider,
-    int_slider,
-    readout_table,
-)
+from ..views import CELLS as CELLS_VIEW
+from ..views import f64
+from ..widgets.live import LiveView, module_source
 
 CELLS = tuple(NAMES)  # "rnn", "gru", "lstm"
 N_X = len(AGREEMENT_VOCAB)  # one-hot words
@@ -142,75 +135,14 @@ def cell_gradients(x, y, *, update_bias=0.0, forget_bias=1.0, n_a=16, seed=0):
 
 # --- the figure and the widget ----------------------------------------------------------------
 
-# (key, legend, colour, dash, marker): told apart by dash and marker as well as by colour
+# (key, legend, colour, dash, marker): told apart by dash and marker as well as by colour (the
+# live figure is drawn by widgets/static/cells.js; these styles serve the static figures below)
 CURVES = (
     ("rnn", "basic RNN: ||dL/da<k>||", "blue", "solid", "circle"),
     ("gru", "GRU: ||dL/da<k>|| (= ||dL/dc<k>||)", "vermillion", "dash", "square"),
     ("lstm", "LSTM: ||dL/da<k>||", "green", "dot", "diamond"),
     ("lstm_c", "LSTM: ||dL/dc<k>||, the cell path", "orange", "dashdot", "triangle-up"),
 )
-SHOW = {"all three": CELLS, "RNN": ("rnn",), "GRU": ("gru",), "LSTM": ("lstm",)}
-
-
-def plot_cell_gradients(curves, *, title=None, show="all three"):
-    """||dL/da<k>|| of the three cells (and the LSTM's ||dL/dc<k>||) against k, one log axis.
-
-    curves : dict from `cell_gradients` (keys k, rnn, gru, lstm, lstm_c)
-    show : "all three", "RNN", "GRU" or "LSTM"
-    """
-    fig = go.Figure()
-    for key, name, color, dash, symbol in CURVES:
-        fig.add_scatter(
-            name=html(name), meta=key, mode="lines+markers",
-            line={"color": COLORS[color], "dash": dash, "width": 3},
-            marker={"symbol": symbol, "size": 7, "color": COLORS[color]},
-            hovertemplate=html(f"{name}<br>step k = %{{x}}: %{{y:.3g}}<extra></extra>"),
-        )  # fmt: skip
-    layout(
-        fig,
-        title="",
-        height=620,
-        width=900,
-        legend={"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top", "font": {"size": SMALL}},
-        margin={"l": 100, "r": 30, "t": 80, "b": 170},
-        shapes=[
-            {"type": "line", "xref": "x", "yref": "paper", "x0": 2, "x1": 2, "y0": 0, "y1": 1,
-             "line": {"color": "#666", "width": 2, "dash": "dot"}},
-        ],
-        annotations=[
-            {"xref": "x", "yref": "paper", "x": 2, "y": 1, "yanchor": "bottom", "xanchor": "left",
-             "text": html("the noun, x<2>"), "showarrow": False, "font": {"size": SMALL}},
-        ],
-    )  # fmt: skip
-    fig.update_xaxes(title_text="time step k   (forward pass →, gradient ←)")
-    fig.update_yaxes(title_text=html("gradient norm at step k  (log scale)"), type="log")
-    return draw_cell_gradients(fig, curves, title=title, show=show)
-
-
-def draw_cell_gradients(fig, curves, *, title=None, show="all three"):
-    """Fill a figure made by `plot_cell_gradients` with new curves, in place; return it."""
-    check_choice("show", show, tuple(SHOW))
-    k = np.asarray(curves["k"])
-    T = len(k)
-    ys = {}
-    for key, *_ in CURVES:
-        with np.errstate(invalid="ignore"):
-            v = np.asarray(curves[key], dtype=np.float64)
-            ys[key] = np.where(np.isfinite(v) & (v > 0), v, np.nan)
-    cell_of_key = {"rnn": "rnn", "gru": "gru", "lstm": "lstm", "lstm_c": "lstm"}
-    visible = [cell_of_key[key] in SHOW[show] for key, *_ in CURVES]
-    shown = np.concatenate([ys[key] for (key, *_), v in zip(CURVES, visible, strict=True) if v])
-    shown = shown[np.isfinite(shown)]
-    top = 10 * shown.max() if shown.size else 10.0
-    bottom = max(shown.min() / 10, 1e-300) if shown.size else 0.1
-    for trace, (key, *_), v in zip(fig.data, CURVES, visible, strict=True):
-        trace.x, trace.y, trace.visible = k, ys[key], v
-    layout = fig.layout
-    layout.title.text = html(title or f"The gradient of the loss at step T = {T}, at every step k")
-    layout.xaxis.range = [0.5, T + 0.5]
-    layout.yaxis.range = [np.log10(bottom), np.log10(top)]
-    layout.yaxis.tickvals, layout.yaxis.ticktext = log_ticks(bottom, top)
-    return fig
 
 
 REACH_LABELS = {
@@ -234,62 +166,37 @@ def reach(curves):
         return {key: float(curves[key][1] / curves[arriving[key]][-1]) for key in arriving}
 
 
-class CellExplorer(Panel):
+class CellExplorer(LiveView):
     """The gradient of the loss at step T reaching each step k, for an RNN, a GRU and an LSTM.
 
     Untrained cells (n_a = 16, seed 0) read agreement sentences of length T (16 of them; the
     norm is taken over all). Sliders: T, the GRU's update-gate bias b_u and the LSTM's
-    forget-gate bias b_f; buttons choose the cells shown.
+    forget-gate bias b_f; buttons choose the cells shown. Drawn by widgets/static/cells.js.
 
-    Parameters: T (default 43: a gap of 40), update_bias (default 0), forget_bias (default 1),
-    show ("all three", "RNN", "GRU" or "LSTM").
-    Attributes: `controls`, `figure` (FigureWidget), `readout` (HTML), `curves` (the dict of
-    `cell_gradients` for the current setting).
+    Parameters: T (default 43: a gap of 40, in 5..200), update_bias (default 0), forget_bias
+    (default 1), each in -5..5 in steps of 0.5, show ("all three", "RNN", "GRU" or "LSTM").
+    Attributes: `setting`, `result`, `curves` (the dict of `cell_gradients` for the setting).
     """
 
-    T_RANGE, BIAS_RANGE = (5, T_MAX), (-5.0, 5.0)
+    _esm = module_source("cells.js")
+    _controls = CELLS_VIEW
 
     def __init__(self, *, T=43, update_bias=0.0, forget_bias=1.0, show="all three"):
-        super().__init__()
-        T = check_range("T", check_int("T", T), *self.T_RANGE)
-        ub = check_range("update_bias", check_float("update_bias", update_bias, positive=False),
-                          *self.BIAS_RANGE)  # fmt: skip
-        fb = check_range("forget_bias", check_float("forget_bias", forget_bias, positive=False),
-                          *self.BIAS_RANGE)  # fmt: skip
-        check_choice("show", show, tuple(SHOW))
         self._x, self._y = explorer_sentences()
-        controls = {
-            "T": int_slider("sequence length T", T, *self.T_RANGE),
-            "update_bias": float_slider("GRU update bias b_u", ub, *self.BIAS_RANGE, 0.5),
-            "forget_bias": float_slider("LSTM forget bias b_f", fb, *self.BIAS_RANGE, 0.5),
-            "show": widgets.ToggleButtons(options=list(SHOW), value=show, description="show",
-                                          style={"button_width": "100px"}),
-        }  # fmt: skip
-        self.curves = self._compute(T, ub, fb)
-        self.figure = go.FigureWidget(plot_cell_gradients(self.curves, show=show))
-        self.readout = widgets.HTML(layout=READOUT)
-        views = [widgets.HBox([figure_card(self.figure), self.readout], layout=WRAP)]
-        self._assemble("Three cells, one sentence: the gradient of the verb's loss", controls,
-                       views)  # fmt: skip
-        self.update()  # complete before the first display
+        setting = {"T": T, "update_bias": update_bias, "forget_bias": forget_bias, "show": show}
+        heading = "Three cells, one sentence: the gradient of the verb's loss"
+        super().__init__(setting, heading=heading, reach=REACH_LABELS)
 
-    def _compute(self, T, update_bias, forget_bias):
-        return cell_gradients(
-            self._x[:T], self._y, update_bias=update_bias, forget_bias=forget_bias
-        )
+    def compute(self, setting):
+        T, ub, fb = setting["T"], setting["update_bias"], setting["forget_bias"]
+        self.curves = c = cell_gradients(self._x[:T], self._y, update_bias=ub, forget_bias=fb)
+        return cell_numbers(c, setting=setting)
 
-    def update(self, change=None):
-        """Recompute for the controls' values and redraw."""
-        s = self.settings
-        self.curves = c = self._compute(s["T"], s["update_bias"], s["forget_bias"])
-        with self.figure.batch_update():
-            draw_cell_gradients(self.figure, c, show=s["show"])
-        r = reach(c)
-        keep = {"gru": f"1 - Γ_u ≈ {c['keep_gru']:.2f}", "lstm_c": f"Γ_f ≈ {c['keep_lstm']:.2f}"}
-        rows = {"share reaching the noun": "||dL/d·<2>|| / ||dL/da<T>||"}
-        for key, label in REACH_LABELS.items():
-            rows[label] = fmt(r[key]) + (f"   (keep {keep[key]} per step)" if key in keep else "")
-        self.readout.value = readout_table(rows)
+
+def cell_numbers(curves, *, setting=None):
+    """What cells.js draws of `cell_gradients`' curves."""
+    keys = ("rnn", "gru", "lstm", "lstm_c", "keep_gru", "keep_lstm")
+    return {key: f64(curves[key]) for key in keys} | {"setting": setting}
 
 
 # --- training on the agreement task: the shared harness with this lesson's set-up -----------

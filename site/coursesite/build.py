@@ -208,9 +208,11 @@ def preload(specs):
     """The data files a page's widgets start with, to fetch while the page loads."""
     names = []
     for spec in specs:
-        if spec["live"] and spec["kind"] in ("explorer", "heatmap"):
-            names += [spec["kind"], f"{spec['kind']}-{spec['settings']['activation']}"]
-        elif spec["live"] and spec["kind"] in ("clipping", "cells"):
+        if not spec["live"] or "result" in spec:  # a view without controls brings its numbers
+            continue
+        if spec["kind"] in ("explorer", "heatmap"):
+            names += [spec["kind"], f"{spec['kind']}-{spec['setting']['activation']}"]
+        elif spec["kind"] in ("clipping", "cells"):
             names.append(spec["kind"])
     return list(dict.fromkeys(names))
 

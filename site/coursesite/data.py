@@ -25,29 +25,22 @@ import numpy as np
 import rnnviz as rv
 from rnnviz import views
 
-# --- the grids ---------------------------------------------------------------------------------
+# --- the grids: the site's values of each view's controls (rnnviz.views, declared once) ---------
 
-# The gradient-flow explorer: T over 2..200 (every step up to 20, then every 2, 5 and 10),
-# sigma_max(W_aa) over 0.1..3 in steps of 0.05, every clip threshold, every activation.
-EXPLORER_T = (*range(2, 21), *range(22, 41, 2), *range(45, 101, 5), *range(110, 201, 10))
-EXPLORER_SIGMA = tuple(i / 100 for i in range(10, 301, 5))
-# The connectivity heatmap: a smaller grid (a map holds T(T+1)/2 numbers).
-HEATMAP_T = (5, 10, 15, 20, 25, 30, 40, 50)
-HEATMAP_SIGMA = tuple(i / 10 for i in range(1, 31, 2)) + (0.9, 1.0, 2.0, 3.0)
-# Clipping a 2-D gradient: g in steps of 0.2 over -3..3, c in steps of 0.2 over 0.2..3, and 0.1.
-CLIP_G = tuple(i / 10 for i in range(-30, 31, 2))
-CLIP_C = (0.1, *(i / 10 for i in range(2, 31, 2)))
-
-# The gated cells' explorer (notebook 6): T over 5..200, both gate biases over -5..5 by 0.5.
-CELLS_T = (5, 10, 20, 30, 43, 60, 80, 100, 120, 150, 175, 200)
-CELLS_BIAS = tuple(i / 2 for i in range(-10, 11))
-
-# The setting the site's explorer keeps fixed (the explorer's defaults).
-FIXED = {"n_a": 32, "seed": 0, "dtype": "float64"}
+GRID = {name: {c.name: c.on_site() for c in controls} for name, controls in (
+    ("explorer", views.EXPLORER), ("clipping", views.CLIPPING), ("heatmap", views.HEATMAP),
+    ("cells", views.CELLS))}  # fmt: skip
+EXPLORER_T, EXPLORER_SIGMA = GRID["explorer"]["T"], GRID["explorer"]["weight_scale"]
+HEATMAP_T, HEATMAP_SIGMA = GRID["heatmap"]["T"], GRID["heatmap"]["weight_scale"]
+CLIP_G, CLIP_C = GRID["clipping"]["g1"], GRID["clipping"]["clip_threshold"]
+CELLS_T, CELLS_BIAS = GRID["cells"]["T"], GRID["cells"]["update_bias"]
+# The setting the site's explorer keeps fixed (the controls with no values on the site).
+FIXED = {c.name: c.default for c in views.EXPLORER if c.site == ()}
+ACTIVATIONS = GRID["explorer"]["activation"]
 
 
 def heatmap_sigmas():
-    return tuple(sorted(set(HEATMAP_SIGMA)))
+    return tuple(HEATMAP_SIGMA)
 
 
 def f64(values):
@@ -60,18 +53,6 @@ def from_f64(text):
 
 
 # --- the explorer ------------------------------------------------------------------------------
-
-
-def explorer_options():
-    """The explorer's own controls: activations and clip thresholds, as the widget offers them."""
-    widget = rv.GradientFlowExplorer()
-    clip = [[label, value] for label, value in widget.controls["clip_threshold"].options]
-    return {
-        "activations": list(widget.controls["activation"].options),
-        "clip": clip,  # [["off", 0.0], ["0.001", 0.001], ...]
-        "T_range": [widget.controls["T"].min, widget.controls["T"].max],
-        "sigma_range": [widget.controls["weight_scale"].min, widget.controls["weight_scale"].max],
-    }
 
 
 def powers(r, n):
@@ -88,13 +69,13 @@ def powers(r, n):
 def _explorer_block(activation, sigma):
     """Every T of the grid at one (activation, sigma): the numbers, and what is derived from them.
 
-    Returns (values, sigma_max, spectral_radius, gamma, sigma_k by T, powers). Raises if a
+    Returns (values, sigma_max, spectral_radius, gamma, sigma_k by T, powers, regime). Raises if a
     derived number would differ from the engine's: the page could not show the engine's numbers.
     """
     values, sigma_k, head = [], {}, None
     for T in EXPLORER_T:
         r = views.gradient_flow(T=T, weight_scale=sigma, activation=activation, **FIXED)
-        here = (r.sigma_max, r.spectral_radius, r.gamma)
+        here = (r.sigma_max, r.spectral_radius, r.gamma, r.regime)
         head = head or here
         if here != head:
             raise RuntimeError(f"sigma_max, rho or gamma changed with T at {activation}, {sigma}")
@@ -102,7 +83,8 @@ def _explorer_block(activation, sigma):
         values += [r.grad_norm, r.sigma, [r.total_norm, r.loss]]
         _check_derived(r, powers(r.sigma_max * r.gamma, max(EXPLORER_T)))
     table = powers(head[0] * head[2], max(EXPLORER_T))
-    return np.concatenate([np.asarray(v, np.float64) for v in values]), *head, sigma_k, table
+    values = np.concatenate([np.asarray(v, np.float64) for v in values])
+    return values, *head[:3], sigma_k, table, head[3]
 
 
 def _check_derived(r, table):
@@ -120,8 +102,7 @@ def _check_derived(r, table):
 def explorer_data(jobs=None):
     """{name: payload} for the explorer: "explorer" (grids, per-sigma numbers) and one per
     activation ("explorer-tanh", ...: the values of every (sigma, T), sigma-major)."""
-    options = explorer_options()
-    tasks = [(a, s) for a in options["activations"] for s in EXPLORER_SIGMA]
+    tasks = [(a, s) for a in ACTIVATIONS for s in EXPLORER_SIGMA]
     with ProcessPoolExecutor(jobs or min(2, os.cpu_count() or 1)) as pool:
         blocks = list(pool.map(_explorer_block, *zip(*tasks, strict=True)))
     by_task = dict(zip(tasks, blocks, strict=True))
@@ -130,17 +111,16 @@ def explorer_data(jobs=None):
     base = {
         "T": list(EXPLORER_T),
         "sigma": list(EXPLORER_SIGMA),
-        **options,
+        "activations": list(ACTIVATIONS),
         "fixed": FIXED,
         "sigma_k": {str(T): ks for T, ks in sigma_k.items()},
         "sigma_max": f64([by_task[tasks[0][0], s][1] for s in EXPLORER_SIGMA]),
         "spectral_radius": f64([by_task[tasks[0][0], s][2] for s in EXPLORER_SIGMA]),
-        "gamma": {a: by_task[a, EXPLORER_SIGMA[0]][3] for a in options["activations"]},
-        "chain_log_range": list(views.CHAIN_LOG_RANGE),
-        "viridis": viridis(),
+        "gamma": {a: by_task[a, EXPLORER_SIGMA[0]][3] for a in ACTIVATIONS},
+        "regime": {a: [by_task[a, s][6] for s in EXPLORER_SIGMA] for a in ACTIVATIONS},
     }
     out = {"explorer": base}
-    for a in options["activations"]:
+    for a in ACTIVATIONS:
         rows = [by_task[a, s] for s in EXPLORER_SIGMA]
         for s, row in zip(EXPLORER_SIGMA, rows, strict=True):
             if row[4] != sigma_k or (row[1], row[2]) != (by_task[tasks[0][0], s][1:3]):
@@ -150,16 +130,6 @@ def explorer_data(jobs=None):
             "powers": f64(np.concatenate([row[5] for row in rows])),
         }
     return out
-
-
-def viridis():
-    """The chain's 256 colours, as `views.chain_data` picks them (plotly's Viridis)."""
-    import plotly.colors
-
-    return [
-        "#{:02x}{:02x}{:02x}".format(*(round(v) for v in plotly.colors.unlabel_rgb(c)))
-        for c in plotly.colors.sample_colorscale("Viridis", np.linspace(0, 1, 256))
-    ]
 
 
 def explorer_setting(payloads, activation, sigma, T):
@@ -227,8 +197,8 @@ def heatmap_setting(payloads, activation, sigma, T):
 
 
 def clipping_data():
-    """{"clipping": ...}: per g the global norm, angle and length; per (g, c) the angle and the
-    length of g clipped by value and by norm (the vectors themselves the page derives)."""
+    """{"clipping": ...}: per g the global norm, angle and length; per (g, c) the angle, length
+    and turn of g clipped by value and by norm (the vectors themselves the page derives)."""
     per_g, per_gc = [], []
     for g1 in CLIP_G:
         for g2 in CLIP_G:
@@ -237,7 +207,8 @@ def clipping_data():
             per_g += [rv.global_norm({"g": g}), first.angle_g, first.norm_g]
             for c in CLIP_C:
                 r = views.clipping_geometry(g, c)
-                per_gc += [r.angle_by_value, r.norm_by_value, r.angle_by_norm, r.norm_by_norm]
+                per_gc += [r.angle_by_value, r.norm_by_value, r.angle_by_norm, r.norm_by_norm,
+                           r.turn_by_value, r.turn_by_norm]  # fmt: skip
     return {"clipping": {"g": list(CLIP_G), "c": list(CLIP_C), "per_g": f64(per_g),
                          "per_gc": f64(per_gc)}}  # fmt: skip
 

@@ -1,8 +1,8 @@
 """Run each notebook (nbclient) and record what every widget it displays is, for the site.
 
 The notebook runs top to bottom in a fresh kernel, as `make notebooks` runs it. Then one more
-cell, not kept, asks the kernel what each widget shown as a cell's result is: its class, the
-setting of its controls and their ranges (public attributes of the widgets). The page shows a
+cell, not kept, asks the kernel what each widget shown as a cell's result is: its class, its
+setting, and for a live view without controls the numbers it draws. The page shows a
 widget it knows kernel-free, from that setting; any other widget becomes a note pointing to the
 notebook.
 """
@@ -14,29 +14,27 @@ from nbclient import NotebookClient
 
 # Runs in the kernel after the last cell: one line of JSON, {execution count: description}.
 PROBE = r"""
-import json as _json, re as _re
+import base64 as _b64, json as _json, re as _re
 def _rnnviz_describe(w):
     kind = type(w).__name__
     out = {"kind": kind, "module": type(w).__module__}
-    heading = getattr(w, "children", None) and getattr(w.children[0], "value", "")
-    found = _re.search(r"<h3>(.*?)</h3>", heading or "")
-    if found:
-        out["heading"] = found.group(1)
-    if hasattr(w, "controls"):
-        out["settings"] = dict(w.settings)
-        out["controls"] = {
-            name: {k: getattr(c, k) for k in ("min", "max", "step", "description")
-                   if hasattr(c, k)} | ({"options": [list(o) if isinstance(o, tuple) else o
-                                                    for o in c.options]}
-                                        if hasattr(c, "options") else {})
-            for name, c in w.controls.items()
-        }
+    spec = getattr(w, "spec", None)
+    if isinstance(spec, dict) and "controls" in spec:  # a live view (rnnviz.widgets.LiveView)
+        out["heading"] = spec.get("heading", "")
+        out["spec"] = {k: v for k, v in spec.items() if k != "controls"}
+        out["setting"] = dict(w.setting)
+        if not spec["controls"]:
+            out["result"] = {k: {"f64": _b64.b64encode(v).decode()} if isinstance(v, bytes) else v
+                             for k, v in w.result.items()}
+    else:
+        heading = getattr(w, "children", None) and getattr(w.children[0], "value", "")
+        found = _re.search(r"<h3>(.*?)</h3>", heading or "")
+        if found:
+            out["heading"] = found.group(1)
     if kind == "Quiz":
         out["questions"] = list(w.buttons)
     if kind == "ConnectivityHeatmap":  # the page's maps are for the default network
-        import numpy as _np, rnnviz.views as _views
-        out["default_network"] = bool(_np.array_equal(
-            w.result, _views.connectivity_map(**w.settings), equal_nan=True))
+        out["default_network"] = w.network == {"n_a": 32, "seed": 0}
     return out
 import ipywidgets as _widgets
 print(_json.dumps({n: _rnnviz_describe(v) for n, v in Out.items()

@@ -1,3 +1,5 @@
+// The unrolled network as a chain of steps, coloured and sized by ||dL/da<k>||, animated in the
+// browser with requestAnimationFrame: the gradient travels back one step per frame.
 const SVG = "http://www.w3.org/2000/svg";
 function mk(tag, attrs, parent, text) {
   const e = document.createElementNS(SVG, tag);
@@ -7,7 +9,9 @@ function mk(tag, attrs, parent, text) {
   return e;
 }
 
-function render({ model, el }) {
+// The chain in `el`, with Play, Pause, Step and a speed menu; update(data) draws new data (what
+// explorer.js's chainData returns), stop() ends it.
+export function chainView(el, speeds, initialSpeed) {
   el.classList.add("rnnviz-chain");
   const bar = document.createElement("div");
   bar.className = "rnnviz-chain-bar";
@@ -27,13 +31,13 @@ function render({ model, el }) {
   const speedLabel = document.createElement("label");
   speedLabel.textContent = "steps per second ";
   const speed = document.createElement("select");
-  for (const v of model.get("speeds")) {
+  for (const v of speeds) {
     const o = document.createElement("option");
     o.value = v;
     o.textContent = v;
     speed.appendChild(o);
   }
-  speed.value = String(model.get("speed"));
+  speed.value = String(initialSpeed);
   speedLabel.appendChild(speed);
   bar.appendChild(speedLabel);
   bar.setAttribute("role", "group");
@@ -53,7 +57,7 @@ function render({ model, el }) {
     BAR = 140,
     LEFT = 20,
     RIGHT = 190;
-  let data = model.get("chain"),
+  let data = null,
     cols = [],
     hi = null,
     hiLabel = null,
@@ -65,7 +69,7 @@ function render({ model, el }) {
     raf = 0,
     due = 0,
     width = 0;
-  const interval = () => 1000 / Number(model.get("speed"));
+  const interval = () => 1000 / Number(speed.value);
   const xOf = (i, dx) => LEFT + (i + 0.5) * dx;
 
   function attrs() {
@@ -359,8 +363,7 @@ function render({ model, el }) {
     if (/^(Arrow|Home$|End$|Page)/.test(event.key)) event.stopPropagation();
   });
   speed.onchange = () => {
-    model.set("speed", Number(speed.value));
-    model.save_changes();
+    if (playing) due = performance.now() + interval();
   };
 
   const allOk = (d) => d.state.every((x) => x === "ok");
@@ -386,9 +389,9 @@ function render({ model, el }) {
     describe();
     reveal(true);
   }
-  const onData = () => {
+  const update = (next) => {
     const old = data;
-    data = model.get("chain");
+    data = next;
     version++;
     const wasPlaying = playing;
     if (wasPlaying) {
@@ -401,21 +404,14 @@ function render({ model, el }) {
       attrs();
     }
   };
-  const onSpeed = () => {
-    speed.value = String(model.get("speed"));
-  };
-  model.on("change:chain", onData);
-  model.on("change:speed", onSpeed);
   const resize = new ResizeObserver(() => {
     if (Math.abs(Math.max(el.clientWidth || 0, 640) - width) > 1) draw();
   });
   resize.observe(el);
   draw();
-  return () => {
+  const stopView = () => {
     cancelAnimationFrame(raf);
     resize.disconnect();
-    model.off("change:chain", onData);
-    model.off("change:speed", onSpeed);
   };
+  return { update, stop: stopView };
 }
-export default { render };

@@ -1,0 +1,123 @@
+"""A live view: drawn in the browser by one module (static/<view>.js), computed here.
+
+The same module draws the view in JupyterLab, in Voila and on the website: its controls, figure
+(plotly.js), title, readouts and notes. The kernel only computes. The model holds:
+
+    spec      the controls (`rnnviz.views.spec`) and the view's options
+    setting   the controls' values: the browser sets it when a control moves, Python may too
+    result    the numbers the engine computed for `setting` (arrays as float64 bytes)
+    error     why the last setting could not be computed ("" if it could)
+
+A move of a control is one message to the kernel, one computation, one message back. plotly.js
+comes once per page: the first view asks its kernel for plotly.py's own copy of the file (no
+network), every later view on the page uses it.
+"""
+
+import re
+from functools import cache
+from pathlib import Path
+
+import anywidget
+import traitlets
+
+from .. import views
+
+STATIC = Path(__file__).parent / "static"
+_IMPORT = re.compile(r'^import \{[^}]*\} from "\./([\w-]+\.js)";\n', re.M)
+_EXPORT = re.compile(r"^export (?=(async )?function |const |let |class )", re.M)
+
+
+def module_source(name):
+    """static/<name> as one module: the course's modules it imports (`import {...} from
+    "./common.js"`), inlined once each in their place, their `export` keywords dropped.
+
+    A browser loads the files as they are on the website; anywidget in JupyterLab and Voila needs
+    one module without relative imports.
+    """
+    seen = set()
+
+    def inline(file, entry=False):
+        if file in seen:
+            return ""
+        seen.add(file)
+        text = _IMPORT.sub(lambda m: inline(m.group(1)), (STATIC / file).read_text())
+        return text if entry else _EXPORT.sub("", text)
+
+    return inline(name, entry=True)
+
+
+@cache
+def _plotly_js():
+    """plotly.js as plotly.py ships it (the same release the website's bundle is)."""
+    import plotly
+
+    return (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_bytes()
+
+
+def _send_plotly(widget, content, buffers):
+    if isinstance(content, dict) and content.get("type") == "plotly.js?":
+        widget.send({"type": "plotly.js"}, buffers=[_plotly_js()])
+
+
+class LiveView(anywidget.AnyWidget):
+    """The kernel side of a live view: checks each new `setting` against the controls and
+    computes its `result`. A subclass sets `_esm`, `_controls` (a tuple of `views.Control`) and
+    `compute(setting) -> dict of numbers`."""
+
+    _css = "\n".join((STATIC / name).read_text() for name in ("panel.css", "chain.css"))
+    spec = traitlets.Dict().tag(sync=True)
+    setting = traitlets.Dict().tag(sync=True)
+    result = traitlets.Dict().tag(sync=True)
+    error = traitlets.Unicode("").tag(sync=True)
+    _controls = ()
+
+    def __init__(self, setting=None, *, controls=None, heading="", **options):
+        controls = self._controls if controls is None else controls
+        self._by_name = {c.name: c for c in controls}
+        super().__init__(spec=views.spec(controls, heading=heading, **options))
+        self.on_msg(_send_plotly)
+        if setting is not None:
+            setting = self._check(setting)
+            self.result = self.compute(setting)  # complete before it is first displayed
+            self.setting = setting
+        self.observe(self._update, names="setting")
+
+    def _check(self, setting):
+        """The setting if every control's value is one it offers, else ValueError naming it."""
+        for name, value in setting.items():
+            control = self._by_name.get(name)
+            if control is not None and value not in control.values:
+                values = control.values
+                shown = f"{values[0]!r} .. {values[-1]!r}" if len(values) > 8 else repr(values)
+                raise ValueError(
+                    f"{name} == {value!r}, must be one of the control's values {shown}"
+                )
+        return setting
+
+    def _update(self, change):
+        try:
+            result = self.compute(self._check(dict(change["new"])))
+        except (TypeError, ValueError, MemoryError) as error:
+            self.error = f"This setting cannot be computed: {error}"
+            return
+        self.error = ""
+        self.result = result
+
+    def set(self, **values):
+        """Move controls from Python, as a student would in the browser: set(T=100)."""
+        unknown = set(values) - set(self._by_name)
+        if unknown:
+            raise ValueError(
+                f"no control named {sorted(unknown)}; the controls: {list(self._by_name)}"
+            )
+        new = {**self.setting, **values}
+        self._check(new)
+        self.setting = new
+
+    @property
+    def settings(self):
+        """The controls' current values, by name."""
+        return dict(self.setting)
+
+    def compute(self, setting):
+        raise NotImplementedError

@@ -1,0 +1,415 @@
+// What every live view of the course shares: numbers as text, the figure style, plotly.js loaded
+// once per page, the controls, the readouts, the card a figure sits on.
+//
+// A view is an anywidget module, render({ model, el }). Its model holds `spec` (the controls, as
+// rnnviz.widgets.settings declares them), `setting` (the controls' values, which the view sets)
+// and `result` (the numbers the engine computed for a setting, arrays as float64 bytes). In
+// JupyterLab and Voila the kernel fills `result`; on the website a model in the page does.
+
+// --- numbers as text, as the notebooks print them: f"{x:.2g}", f"{x:.1f}" -------------------
+
+// JavaScript rounds a tie (a value exactly halfway, as 0.125 to two digits) away from zero,
+// Python to the even digit; a tie is found in the exact decimal expansion (toPrecision(100)).
+function isTie(x, kept) {
+  const digits = Math.abs(x)
+    .toPrecision(100)
+    .replace(/e.*$/, "")
+    .replace(".", "")
+    .replace(/^0+/, "");
+  return digits[kept] === "5" && /^0*$/.test(digits.slice(kept + 1));
+}
+
+// [sign, p digits, exponent of the first digit], rounded half to even
+function scientific(x, p) {
+  const sign = x < 0 || Object.is(x, -0) ? "-" : "";
+  const a = Math.abs(x);
+  const [mantissa, exponent] = a.toExponential(p - 1).split("e");
+  let digits = mantissa.replace(".", "");
+  let e = Number(exponent);
+  if (isTie(a, p)) {
+    const exact = a.toExponential(Math.min(p + 20, 100));
+    const truncated = exact.replace(".", "").slice(0, p);
+    if (Number(truncated[p - 1]) % 2 === 0) {
+      digits = truncated;
+      e = Number(exact.split("e")[1]);
+    }
+  }
+  return [sign, digits, e];
+}
+
+// f"{x:.{p}g}"
+export function formatG(x, p = 6) {
+  if (Number.isNaN(x)) return "nan";
+  if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
+  if (x === 0) return Object.is(x, -0) ? "-0" : "0";
+  const [sign, digits, e] = scientific(x, p || 1);
+  const trim = (t) => (t.includes(".") ? t.replace(/0+$/, "").replace(/\.$/, "") : t);
+  if (e >= -4 && e < (p || 1)) {
+    const text =
+      e >= 0
+        ? `${digits.slice(0, e + 1).padEnd(e + 1, "0")}.${digits.slice(e + 1)}`
+        : `0.${"0".repeat(-e - 1)}${digits}`;
+    return sign + trim(text);
+  }
+  const exponent = `${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
+  return `${sign}${trim(`${digits[0]}.${digits.slice(1)}`)}e${exponent}`;
+}
+
+// f"{x:.{p}f}"
+export function formatF(x, p) {
+  if (!Number.isFinite(x)) return formatG(x);
+  const a = Math.abs(x);
+  const sign = x < 0 || Object.is(x, -0) ? "-" : "";
+  let text = a.toFixed(p);
+  const exact = a.toFixed(100);
+  const point = exact.indexOf(".");
+  const rest = exact.slice(point + 1 + p);
+  if (rest[0] === "5" && /^0*$/.test(rest.slice(1))) {
+    const truncated = exact.slice(0, p ? point + 1 + p : point);
+    if (Number(truncated.replace(".", "").slice(-1)) % 2 === 0) text = truncated;
+  }
+  return sign + text;
+}
+
+// a number as short text: 3.1e-05, 0.9, inf, NaN
+export function fmt(value, digits = 2) {
+  if (Number.isNaN(value)) return "NaN";
+  return formatG(value, digits);
+}
+
+const SUPERSCRIPT = {
+  "-": "⁻",
+  0: "⁰",
+  1: "¹",
+  2: "²",
+  3: "³",
+  4: "⁴",
+  5: "⁵",
+  6: "⁶",
+  7: "⁷",
+  8: "⁸",
+  9: "⁹",
+};
+// 10^k as text: 1, 10, 10³, 10⁻¹²
+export function powerOfTen(k) {
+  if (k === 0) return "1";
+  if (k === 1) return "10";
+  return `10${[...String(k)].map((c) => SUPERSCRIPT[c]).join("")}`;
+}
+
+export const atStep = (quantity, k) => quantity.replace("<k>", `<${k}>`);
+
+export const escapeHtml = (text) =>
+  String(text)
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;");
+
+// the lecture's angle brackets in plotly's pseudo-HTML: a<t> -> a&lt;t&gt;
+export const html = (text) => text.replace(/<(k|t|T|1|2|j|t-1|k\+1)>/g, "&lt;$1&gt;");
+
+// --- the engine's numbers ----------------------------------------------------------------------
+
+// float64 values from the kernel (bytes: a DataView) or from the page (a Float64Array)
+export function f64(value) {
+  if (value instanceof Float64Array) return value;
+  if (value instanceof DataView || value instanceof Uint8Array) {
+    const copy = value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength);
+    return new Float64Array(copy); // little-endian, as every browser platform is
+  }
+  if (value instanceof ArrayBuffer) return new Float64Array(value.slice(0));
+  if (Array.isArray(value)) return Float64Array.from(value);
+  throw new TypeError(`not float64 numbers: ${value}`);
+}
+
+// one float64 number
+export const num = (value) => (typeof value === "number" ? value : f64(value)[0]);
+
+// values for a log axis: inf, NaN and 0 become NaN (gaps, flagged elsewhere)
+export const positive = (values) =>
+  Array.from(values, (v) => (Number.isFinite(v) && v > 0 ? v : Number.NaN));
+
+// --- the figure style: a classroom projector, colour-blind-safe --------------------------------
+
+export const COLORS = {
+  black: "#000000",
+  orange: "#E69F00",
+  sky: "#56B4E9",
+  green: "#009E73",
+  yellow: "#F0E442",
+  blue: "#0072B2",
+  vermillion: "#D55E00",
+  purple: "#CC79A7",
+};
+// text in a series colour on white: the palette's orange is 2.2:1, this shade of it 4.9:1
+export const TEXT_COLORS = { ...COLORS, orange: "#996600" };
+export const SMALL = 16; // tick labels, legends, hover boxes: the smallest text on a figure
+const FONT = { family: "DejaVu Sans, Arial, sans-serif", size: 18, color: "#222" };
+const AXIS = {
+  tickfont: { size: SMALL },
+  showline: true,
+  linecolor: "#444",
+  mirror: true,
+  gridcolor: "#EBF0F8",
+  zerolinecolor: "#EBF0F8",
+  automargin: true,
+};
+
+// plotly's white template with the course's fonts; `extra` overrides, axes merged
+export function layout(extra = {}) {
+  const { xaxis = {}, yaxis = {}, title = "", ...rest } = extra;
+  return {
+    paper_bgcolor: "#fff",
+    plot_bgcolor: "#fff",
+    font: FONT,
+    title: { text: html(title), x: 0, xanchor: "left", font: { size: 20 } },
+    margin: { l: 90, r: 30, t: 70, b: 80 },
+    hoverlabel: { font: { size: SMALL } },
+    legend: { font: { size: SMALL } },
+    xaxis: { ...AXIS, ...xaxis },
+    yaxis: { ...AXIS, ...yaxis },
+    ...rest,
+  };
+}
+
+// tick positions and labels for a log axis from bottom to top: 1-2-5 steps over at most three
+// decades, else powers of ten (at most `most` of them)
+export function logTicks(bottom, top, most = 8) {
+  const lo = Math.floor(Math.log10(bottom));
+  const hi = Math.ceil(Math.log10(top));
+  if (hi - lo <= 3) {
+    const ticks = [];
+    for (let e = lo; e <= hi; e++)
+      for (const m of [1, 2, 5]) {
+        const t = Number((m * 10 ** e).toPrecision(3));
+        if (bottom <= t * (1 + 1e-9) && t * (1 + 1e-9) <= top * (1 + 2e-9)) ticks.push(t);
+      }
+    return [ticks, ticks.map((t) => formatG(t, 6))];
+  }
+  const step = [1, 2, 3, 4, 5, 10, 20, 25, 50, 100, 200].find((s) => (hi - lo) / s <= most);
+  const ks = [];
+  for (let k = Math.ceil(lo / step) * step; k <= hi; k += step) ks.push(k);
+  return [ks.map((k) => Number(`1e${k}`)), ks.map(powerOfTen)];
+}
+
+// --- plotly.js, once per page ------------------------------------------------------------------
+
+// The website's page model brings plotly.js itself (model.plotly()); in JupyterLab and Voila the
+// first view on the page asks its kernel for the file (plotly.py's own copy, no network) and
+// every other view waits for the same promise.
+export function loadPlotly(model) {
+  if (typeof model.plotly === "function") return model.plotly();
+  globalThis.rnnvizPlotly ??= new Promise((resolve, reject) => {
+    const onMessage = (msg, buffers) => {
+      if (msg?.type !== "plotly.js") return;
+      model.off("msg:custom", onMessage);
+      const source = new Blob([buffers[0]], { type: "text/javascript" });
+      const script = document.createElement("script");
+      const before = window.Plotly;
+      script.src = URL.createObjectURL(source);
+      script.onload = () => {
+        const Plotly = window.Plotly;
+        if (before) window.Plotly = before; // the page's own plotly.js, if any, stays
+        URL.revokeObjectURL(script.src);
+        resolve(Plotly);
+      };
+      script.onerror = () => {
+        globalThis.rnnvizPlotly = undefined;
+        reject(new Error("plotly.js did not load"));
+      };
+      document.head.appendChild(script);
+    };
+    model.on("msg:custom", onMessage);
+    model.send({ type: "plotly.js?" });
+  });
+  return globalThis.rnnvizPlotly;
+}
+
+const CONFIG = { displaylogo: false, responsive: false, showSendToCloud: false };
+
+// draw a figure {data, layout} into `el`, replacing what it showed
+export async function plot(model, el, figure, label) {
+  const Plotly = await loadPlotly(model);
+  el.setAttribute("aria-label", label);
+  await Plotly.react(el, figure.data, figure.layout, CONFIG);
+}
+
+// --- controls ---------------------------------------------------------------------------------
+
+const make = (tag, attrs = {}, parent = null, text = null) => {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  if (text !== null) el.textContent = text;
+  if (parent) parent.appendChild(el);
+  return el;
+};
+
+export { make };
+
+// ids unique on the page: every view's module is evaluated on its own, each counts from 0
+const PREFIX = Math.random().toString(36).slice(2, 8);
+let uid = 0;
+const same = (a, b) => a === b || (Number.isNaN(a) && Number.isNaN(b));
+const show = (c, v) => {
+  const i = c.values.findIndex((u) => same(u, v));
+  if (c.labels) return c.labels[i] ?? String(v);
+  if (typeof v === "number" && c.digits !== undefined) return formatF(v, c.digits);
+  return String(v);
+};
+// keys that move a control: JupyterLab must not take them for moving between cells
+const keep = (event) => {
+  if (/^(Arrow|Home$|End$|Page)/.test(event.key)) event.stopPropagation();
+};
+
+// A slider over `values` (native range input over their indices), its value shown beside it.
+function slider(parent, c, value, onChange) {
+  const id = `rnnviz-${PREFIX}-${++uid}`;
+  const row = make("div", { class: "rnnviz-control", "data-name": c.name }, parent);
+  make("label", { for: id }, row, c.label);
+  const input = make("input", { type: "range", id, min: 0, max: c.values.length - 1, step: 1 });
+  row.appendChild(input);
+  const output = make("output", { for: id }, row);
+  const set = (v) => {
+    const i = c.values.findIndex((u) => same(u, v));
+    input.value = String(Math.max(i, 0));
+    output.textContent = show(c, v);
+    input.setAttribute("aria-valuetext", `${c.label} = ${show(c, v)}`);
+  };
+  set(value);
+  input.addEventListener("keydown", keep);
+  input.addEventListener("input", () => {
+    const v = c.values[Number(input.value)];
+    set(v);
+    onChange(v);
+  });
+  return set;
+}
+
+// Radio buttons, one per option: arrow keys move between them.
+function choice(parent, c, value, onChange) {
+  const id = `rnnviz-${PREFIX}-${++uid}`;
+  const row = make("div", { class: "rnnviz-control rnnviz-choice", role: "radiogroup" }, parent);
+  row.setAttribute("aria-labelledby", id);
+  row.dataset.name = c.name;
+  make("span", { id, class: "rnnviz-label" }, row, c.label);
+  const box = make("div", { class: "rnnviz-options" }, row);
+  const inputs = c.values.map((option, i) => {
+    const item = make("label", {}, box);
+    const input = make("input", { type: "radio", name: id, value: String(i) }, item);
+    item.append(` ${show(c, option)}`);
+    input.addEventListener("keydown", keep);
+    input.addEventListener("change", () => input.checked && onChange(option));
+    return input;
+  });
+  const set = (v) => {
+    inputs.forEach((input, i) => {
+      input.checked = same(c.values[i], v);
+    });
+  };
+  set(value);
+  return set;
+}
+
+// The controls the spec declares, in a wrapping grid. Each move sets the model's `setting`;
+// a change of `setting` from elsewhere (Python, a preset) moves the controls.
+export function controls(model, parent) {
+  const spec = model.get("spec");
+  const box = make("div", { class: "rnnviz-controls" }, parent);
+  const setters = {};
+  const current = () => ({ ...model.get("setting") });
+  for (const c of spec.controls) {
+    const onChange = (v) => {
+      model.set("setting", { ...current(), [c.name]: v });
+      model.save_changes();
+    };
+    const value = current()[c.name];
+    setters[c.name] = (c.kind === "choice" ? choice : slider)(box, c, value, onChange);
+  }
+  if (spec.note) make("p", { class: "rnnviz-fixed" }, box, spec.note);
+  const sync = () => {
+    const s = current();
+    for (const [name, set] of Object.entries(setters)) set(s[name]);
+  };
+  model.on("change:setting", sync);
+  return () => model.off("change:setting", sync);
+}
+
+// --- the frame: a heading, the controls, a figure on a card, readouts beside it ---------------
+
+export function frame(model, el, { figureSize, readouts = true }) {
+  const spec = model.get("spec");
+  el.classList.add("rnnviz", "rnnviz-view");
+  el.replaceChildren();
+  if (spec.heading) make("h3", {}, el, spec.heading);
+  const stopControls = spec.controls.length ? controls(model, el) : () => {};
+  const top = make("div", { class: "rnnviz-top" }, el);
+  const row = make("div", { class: "rnnviz-row" }, el);
+  const card = make("div", { class: "rnnviz-figure" }, row);
+  card.style.setProperty("--rnnviz-figure-width", `${figureSize[0]}px`);
+  card.style.setProperty("--rnnviz-figure-height", `${figureSize[1]}px`);
+  const figure = make("div", { class: "rnnviz-live-plot", role: "img" }, card);
+  const readout = readouts
+    ? make("div", { class: "rnnviz-readout-box", "aria-live": "polite" }, row)
+    : null;
+  const error = make("p", { class: "rnnviz-error", hidden: "" }, el);
+  return { top, row, figure, readout, error, stop: stopControls };
+}
+
+// the readouts {name: text} as HTML: each name in bold above its value
+export function readoutTable(rows) {
+  const body = Object.entries(rows)
+    .map(
+      ([k, v]) =>
+        `<div class="rnnviz-name">${escapeHtml(k)}</div>` +
+        `<div class="rnnviz-value">${escapeHtml(v)}</div>`,
+    )
+    .join("");
+  return `<div class="rnnviz-readout">${body}</div>`;
+}
+
+// plotly's title text as plain text, for a figure's text alternative
+export const plain = (text) => {
+  const div = document.createElement("div");
+  div.innerHTML = text.replace(/<br>/g, " ");
+  return div.textContent;
+};
+
+// Calls draw(result) for every new result, one at a time: a result that arrives while one is
+// drawn waits, and only the newest is drawn next. Marks the element with the number of results
+// drawn (data-drawn) and shows the kernel's error, if any. Returns a function that stops it.
+export function follow(model, el, parts, draw) {
+  let busy = false;
+  let again = false;
+  let drawn = 0;
+  async function next() {
+    if (busy) {
+      again = true;
+      return;
+    }
+    busy = true;
+    try {
+      do {
+        again = false;
+        const message = model.get("error");
+        parts.error.hidden = !message;
+        parts.error.textContent = message || "";
+        const result = model.get("result");
+        if (result && Object.keys(result).length) {
+          await draw(result);
+          el.dataset.drawn = String(++drawn);
+          el.dataset.setting = JSON.stringify(result.setting ?? null);
+        }
+      } while (again);
+    } finally {
+      busy = false;
+    }
+  }
+  model.on("change:result", next);
+  model.on("change:error", next);
+  next();
+  return () => {
+    model.off("change:result", next);
+    model.off("change:error", next);
+  };
+}
