@@ -1,4 +1,5 @@
-"""The figures: pure functions of dicts and arrays, readable on a projector, honest about NaN."""
+"""The static figures: pure functions of dicts and arrays, readable on a projector, honest about
+NaN. (The live views are drawn by their modules: tests/test_live_views.py.)"""
 
 import json
 from dataclasses import replace
@@ -7,19 +8,9 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from rnnviz.figures import (
-    draw_clipping_geometry,
-    draw_connectivity,
-    draw_gradient_norms,
-    plot_chain,
-    plot_clipping_geometry,
-    plot_connectivity,
-    plot_gradient_norms,
-    plot_success_rates,
-    plot_training,
-)
-from rnnviz.figures.style import COLORS
-from rnnviz.views import chain_data, clipping_geometry, gradient_flow, readouts
+from rnnviz.figures import plot_connectivity, plot_success_rates, plot_training
+from rnnviz.figures.connectivity import draw_connectivity
+from rnnviz.widgets import GradientFlowView
 
 
 def all_font_sizes(fig):
@@ -41,11 +32,7 @@ def all_font_sizes(fig):
 
 
 def figures():
-    r = gradient_flow(T=30, weight_scale=1.2, clip_threshold=0.5)
     return {
-        "gradient_norms": plot_gradient_norms(r, clip_threshold=0.5),
-        "chain": plot_chain(r),
-        "clipping": plot_clipping_geometry(clipping_geometry((2.0, 1.0), 1.0)),
         "connectivity": plot_connectivity(np.tril(np.random.default_rng(0).random((10, 10)))),
         "training": plot_training(
             {
@@ -70,90 +57,9 @@ def test_figures_are_readable_from_the_back_of_the_room(name):
     assert fig.layout.font.size >= 16
     for axis in ("xaxis", "yaxis"):
         ax = fig.layout[axis]
-        if name != "chain" or axis == "yaxis":
-            assert ax.title.text, f"{axis} has no label"
+        assert ax.title.text, f"{axis} has no label"
         if ax.type == "log":
             assert "log scale" in ax.title.text or "log scale" in str(fig.layout.annotations)
-
-
-def test_colours_come_from_colour_blind_safe_palettes(fake_flow):
-    fig = plot_gradient_norms(fake_flow([1e-3, 1e-2, 1e-1, 1.0]), clip_threshold=0.5)
-    safe = set(COLORS.values())
-    for trace in fig.data:
-        color = trace.line.color or trace.marker.color
-        assert color in safe, (trace.name, color)
-    dashes = [t.line.dash for t in fig.data if t.mode and "lines" in t.mode]
-    assert len(set(dashes)) == len(dashes), "lines differ by dash, not by colour alone"
-
-
-def test_gradient_norms_plot_shows_the_result(fake_flow):
-    r = fake_flow([1e-6, 1e-4, 1e-2, 1.0])
-    fig = plot_gradient_norms(r)
-    np.testing.assert_array_equal(fig.data[0].y, r.grad_norm)
-    np.testing.assert_allclose(fig.data[1].y, [1e-6 * 0 + 0.9**3, 0.81, 0.9, 1.0])
-    assert fig.layout.yaxis.type == "log"
-    assert "log scale" in fig.layout.yaxis.title.text
-    assert fig.data[3].visible is False and fig.data[4].visible is False
-    assert "vanishing predicted" in fig.layout.annotations[0].text
-    assert fig.layout.shapes[0].visible is False
-
-
-def test_clipping_is_drawn_and_explained(fake_flow):
-    r = fake_flow([1e-3, 1e-2, 1e-1, 1.0], factor=0.25, total=4.0)
-    fig = plot_gradient_norms(r, clip_threshold=1.0)
-    np.testing.assert_allclose(fig.data[3].y, r.grad_norm * 0.25)
-    assert list(fig.data[4].y) == [1.0, 1.0]
-    assert "× 0.25" in fig.data[3].name and "same shape, shifted down" in fig.data[3].name
-    assert "shape stays the same" in fig.data[3].hovertemplate
-    assert "whole gradient" in fig.data[4].name
-    text = readouts(r, clip_threshold=1.0)["clipping"]
-    assert text == "||g|| = 4 > c = 1: the whole gradient × 0.25"
-
-
-@pytest.mark.parametrize(
-    "grad_norm, expected",
-    [
-        ([np.inf, np.inf, 5.0, 1.0], "overflow (inf) from step 2 back to step 1"),
-        ([np.nan, np.nan, np.nan, np.nan], "NaN from step 4 back to step 1"),
-    ],
-)
-def test_overflow_is_shown_where_the_numbers_are(fake_flow, grad_norm, expected):
-    loss = 0.5 if np.isfinite(grad_norm[-1]) else np.nan
-    r = fake_flow(grad_norm, loss=loss)
-    fig = plot_gradient_norms(r)
-    assert fig.layout.annotations[1].visible and expected in fig.layout.annotations[1].text
-    assert fig.layout.shapes[0].visible and fig.layout.shapes[0].x1 == r.first_nonfinite + 0.5
-    assert expected.split(" back")[0] in fig.layout.annotations[0].text
-    bad = ~np.isfinite(grad_norm)
-    np.testing.assert_array_equal(fig.data[5].x, np.arange(1, 5)[bad])
-    assert set(fig.data[5].marker.symbol) == {"x"}
-    assert readouts(r)["overflow"].startswith(expected)
-    if np.isnan(loss):
-        assert "forward pass itself overflowed" in fig.layout.annotations[1].text
-    c = chain_data(r)
-    json.dumps(c, allow_nan=False)
-    assert [s for s, b in zip(c["state"], bad, strict=True) if b] == [r.nonfinite] * bad.sum()
-
-
-def test_exact_zeros_are_marked_at_the_bottom(fake_flow):
-    r = fake_flow([0.0, 0.0, 1e-30, 1.0])
-    fig = plot_gradient_norms(r)
-    np.testing.assert_array_equal(fig.data[5].x, [1, 2])
-    assert set(fig.data[5].marker.symbol) == {"triangle-down"}
-    assert max(fig.data[5].y) < 1e-30
-    assert chain_data(r)["state"][:2] == ["zero", "zero"]
-
-
-def test_static_chain_animates_without_a_kernel():
-    r = gradient_flow(T=12, weight_scale=0.8)
-    fig = plot_chain(r)
-    assert len(fig.frames) == 12 and fig.frames[0].name == "12" and fig.frames[-1].name == "1"
-    assert fig.layout.updatemenus[0].buttons[0].method == "animate"
-    opacities = [np.asarray(f.data[0].marker.opacity) for f in fig.frames]
-    assert [int((o == 1).sum()) for o in opacities] == list(range(1, 13)), "one step per frame"
-    html = fig.to_html(include_plotlyjs=False, full_html=False)
-    assert "Plotly.addFrames" in html or "frames" in html
-    assert len(plot_chain(r, animate=False).frames) == 0
 
 
 def test_connectivity_map_is_lower_triangular_on_a_log_scale():
@@ -192,16 +98,6 @@ def test_connectivity_map_with_a_fixed_range_and_overflow():
     assert "the last output is saturated" in plot_connectivity(saturated).layout.title.text
     with pytest.raises(ValueError, match="z_range"):
         plot_connectivity(strong, z_range=(1.0, 1e-3))
-
-
-def test_clipping_geometry_arrows():
-    g = clipping_geometry((2.0, 0.5), 1.0)
-    fig = plot_clipping_geometry(g)
-    tips = {t.meta: (t.x[1], t.y[1]) for t in fig.data}
-    np.testing.assert_allclose(tips["by_value"], [1.0, 0.5])
-    np.testing.assert_allclose(tips["by_norm"], np.array([2.0, 0.5]) / np.hypot(2.0, 0.5))
-    assert fig.layout.shapes[0].x1 == 1.0 and fig.layout.shapes[1].type == "circle"
-    assert {t.line.dash for t in fig.data} == {"solid", "dash", "dot"}
 
 
 def test_training_curves_mark_divergence():
@@ -260,7 +156,6 @@ def test_log_ticks_are_1_2_5_over_few_decades_and_powers_of_ten_over_many():
 # --- bad input: a named TypeError or ValueError before anything is drawn ----------------------
 
 RUN = {"loss": [1.0, 0.5], "grad_norm": [2.0, 1.0]}  # a valid history of two steps
-GEOMETRY = clipping_geometry((2.0, 1.0), 1.0)
 FLOW_TYPE = r"result must be a GradientFlow from rv.gradient_flow\(...\) or rv.explore\(...\)"
 
 
@@ -270,54 +165,28 @@ def bad(name, call, error, match):
 
 
 BAD_INPUT = [
-    # plot_gradient_norms, draw_gradient_norms
-    bad("norms 1-D array", lambda r: plot_gradient_norms(np.ones(5)), TypeError,
+    # GradientFlowView: a fixed GradientFlow, drawn as the explorer draws it
+    bad("norms 1-D array", lambda r: GradientFlowView(np.ones(5)), TypeError,
         FLOW_TYPE + r", got an array of shape \(5,\)"),
-    bad("norms None", lambda r: plot_gradient_norms(None), TypeError, FLOW_TYPE + ", got None"),
-    bad("norms str", lambda r: plot_gradient_norms("flow"), TypeError, FLOW_TYPE + ", got 'flow'"),
-    bad("norms empty dict", lambda r: plot_gradient_norms({}), TypeError, FLOW_TYPE + ", got {}"),
-    bad("norms short grad_norm", lambda r: plot_gradient_norms(replace(r, grad_norm=np.ones(3))),
+    bad("norms None", lambda r: GradientFlowView(None), TypeError, FLOW_TYPE + ", got None"),
+    bad("norms str", lambda r: GradientFlowView("flow"), TypeError, FLOW_TYPE + ", got 'flow'"),
+    bad("norms empty dict", lambda r: GradientFlowView({}), TypeError, FLOW_TYPE + ", got {}"),
+    bad("norms short grad_norm", lambda r: GradientFlowView(replace(r, grad_norm=np.ones(3))),
         ValueError, r"result.grad_norm has shape \(3,\), must be \(4,\), like result.k"),
-    bad("norms 2-D bound", lambda r: plot_gradient_norms(replace(r, bound=np.ones((4, 2)))),
+    bad("norms 2-D bound", lambda r: GradientFlowView(replace(r, bound=np.ones((4, 2)))),
         ValueError, r"result.bound has shape \(4, 2\), must be \(4,\)"),
-    bad("norms sigma", lambda r: plot_gradient_norms(replace(r, sigma=np.ones(2))), ValueError,
+    bad("norms sigma", lambda r: GradientFlowView(replace(r, sigma=np.ones(2))), ValueError,
         r"result.sigma has shape \(2,\), must be \(4,\), like result.sigma_k"),
-    bad("norms empty k", lambda r: plot_gradient_norms(replace(r, k=np.arange(0))), ValueError,
+    bad("norms empty k", lambda r: GradientFlowView(replace(r, k=np.arange(0))), ValueError,
         r"result.k has shape \(0,\), must be 1-D and not empty"),
-    bad("norms complex", lambda r: plot_gradient_norms(replace(r, grad_norm=r.grad_norm * 1j)),
+    bad("norms complex", lambda r: GradientFlowView(replace(r, grad_norm=r.grad_norm * 1j)),
         TypeError, "result.grad_norm has complex dtype"),
-    bad("norms clip_threshold < 0", lambda r: plot_gradient_norms(r, clip_threshold=-1.0),
+    bad("norms clip_threshold < 0", lambda r: GradientFlowView(r, clip_threshold=-1.0),
         ValueError, "clip_threshold == -1.0, must be > 0"),
-    bad("norms clip_threshold str", lambda r: plot_gradient_norms(r, clip_threshold="1"),
+    bad("norms clip_threshold str", lambda r: GradientFlowView(r, clip_threshold="1"),
         TypeError, "clip_threshold == '1', must be a real number"),
-    bad("norms title", lambda r: plot_gradient_norms(r, title=3), TypeError,
+    bad("norms title", lambda r: GradientFlowView(r, title=3), TypeError,
         "title == 3, must be a string or None"),
-    bad("draw norms 1-D array", lambda r: draw_gradient_norms(plot_gradient_norms(r), np.ones(5)),
-        TypeError, FLOW_TYPE),
-    # plot_chain
-    bad("chain 1-D array", lambda r: plot_chain(np.ones(5)), TypeError, FLOW_TYPE),
-    bad("chain dict", lambda r: plot_chain({"grad_norm": [1.0]}), TypeError, FLOW_TYPE),
-    bad("chain wrong shape", lambda r: plot_chain(replace(r, grad_norm_clipped=np.ones(5))),
-        ValueError, r"result.grad_norm_clipped has shape \(5,\), must be \(4,\)"),
-    bad("chain clip_threshold", lambda r: plot_chain(r, clip_threshold=0), ValueError,
-        "clip_threshold == 0.0, must be > 0"),
-    bad("chain animate", lambda r: plot_chain(r, animate="no"), TypeError,
-        "animate == 'no', must be True or False"),
-    bad("chain title", lambda r: plot_chain(r, title=["a"]), TypeError, r"title == \['a'\]"),
-    # plot_clipping_geometry, draw_clipping_geometry
-    bad("clipping pair", lambda r: plot_clipping_geometry((2.0, 1.0)), TypeError,
-        r"geometry must be a ClipGeometry from rv.clipping_geometry\(g, clip_threshold\), "
-        r"got \(2.0, 1.0\)"),
-    bad("clipping None", lambda r: plot_clipping_geometry(None), TypeError, "geometry must be"),
-    bad("clipping flow", lambda r: plot_clipping_geometry(r), TypeError,
-        "geometry must be a ClipGeometry.*got a GradientFlow"),
-    bad("clipping limit < 0", lambda r: plot_clipping_geometry(GEOMETRY, limit=-2), ValueError,
-        "limit == -2.0, must be > 0"),
-    bad("clipping limit str", lambda r: plot_clipping_geometry(GEOMETRY, limit="2"), TypeError,
-        "limit == '2', must be a real number"),
-    bad("draw clipping array",
-        lambda r: draw_clipping_geometry(plot_clipping_geometry(GEOMETRY), np.ones(2)),
-        TypeError, "geometry must be a ClipGeometry"),
     # plot_connectivity, draw_connectivity
     bad("connectivity 1-D", lambda r: plot_connectivity(np.ones(5)), ValueError,
         r"C has shape \(5,\), must be 2-D"),
@@ -424,12 +293,10 @@ def test_nan_and_inf_inside_valid_input_are_drawn_not_rejected(fake_flow):
     C[2, 0], C[3, 0] = np.nan, np.inf
     run = {"loss": [0.7, np.inf, np.nan], "grad_norm": [1.0, np.nan, np.inf], "clipped": None}
     figs = [
-        plot_gradient_norms(flow, clip_threshold=1),
-        plot_chain(flow, clip_threshold=np.float32(0.5), animate=np.bool_(False), title="t"),
-        plot_clipping_geometry(GEOMETRY, limit=3),
         plot_connectivity(C.tolist(), title="t"),
         plot_training({"x": run, "y": {**run, "diverged_at": 3}}, loss_range=[0.1, 10]),
         plot_training({"diverged at once": {"loss": [], "grad_norm": [], "diverged_at": 0}}),
         plot_success_rates({10: {"a": np.nan, "b": [True, False]}, 20: {}}, setting_name="gap"),
     ]
     assert all(isinstance(f, go.Figure) for f in figs)
+    assert GradientFlowView(flow, clip_threshold=np.float32(0.5), title="t").result["title"] == "t"

@@ -1,6 +1,6 @@
 import numpy as np
-import plotly.graph_objects as go
 import pytest
+from jsviews import derive
 
 import rnnviz as rv
 from rnnviz.lessons import gated as lg
@@ -152,43 +152,28 @@ def test_reach_needs_two_steps():
 # --- the figure and the widget ----------------------------------------------------------------
 
 
-def test_plot_cell_gradients_draws_four_curves_on_a_log_axis():
-    x, numbers = lg.explorer_sentences(20)
-    curves = lg.cell_gradients(x, numbers)
-    fig = lg.plot_cell_gradients(curves)
-    assert len(fig.data) == 4 and fig.layout.yaxis.type == "log"
-    assert "log scale" in fig.layout.yaxis.title.text
-    assert fig.layout.font.size >= 16
-    assert len({(t.line.dash, t.marker.symbol) for t in fig.data}) == 4  # not by colour alone
-    np.testing.assert_allclose(fig.data[3].y, curves["lstm_c"])
-    lo, hi = fig.layout.yaxis.range
-    assert np.isfinite([lo, hi]).all() and lo < np.log10(np.nanmin(fig.data[1].y)) < hi
-    again = lg.draw_cell_gradients(fig, curves, show="GRU")
-    assert again is fig
-    assert [t.visible for t in fig.data] == [False, True, False, False]
-
-
-def test_draw_cell_gradients_rejects_an_unknown_choice():
-    x, numbers = lg.explorer_sentences(10)
-    fig = lg.plot_cell_gradients(lg.cell_gradients(x, numbers))
-    with pytest.raises(ValueError, match="show == 'all'"):
-        lg.draw_cell_gradients(fig, lg.cell_gradients(x, numbers), show="all")
-
-
-def test_cell_explorer_redraws_on_every_control():
+def test_cell_explorer_figure_and_readouts_follow_every_control():
+    """What the view's module (cells.js) draws for the numbers the kernel sends."""
     w = lg.CellExplorer(T=20)
-    assert isinstance(w.figure, go.FigureWidget)
-    assert "GRU" in w.readout.value and "0.50" in w.readout.value
-    for name, value in (("T", 30), ("update_bias", -3.0), ("forget_bias", 3.0)):
-        before = [np.array(t.y) for t in w.figure.data]
-        w.controls[name].value = value
-        after = [np.array(t.y) for t in w.figure.data]
-        pairs = zip(before, after, strict=True)
-        assert any(b.shape != a.shape or not np.allclose(b, a) for b, a in pairs), name
-    assert len(w.figure.data[0].x) == 30
-    w.controls["show"].value = "LSTM"
-    assert [t.visible for t in w.figure.data] == [False, False, True, True]
-    assert "0.95" in w.readout.value  # the keep factors after the bias sliders moved
+    view = derive("cells", [w.result], labels=w.spec["reach"])[0]
+    fig = view["figure"]
+    assert len(fig["data"]) == 4 and fig["layout"]["yaxis"]["type"] == "log"
+    assert "log scale" in fig["layout"]["yaxis"]["title"]["text"]
+    assert len({(t["line"]["dash"], t["marker"]["symbol"]) for t in fig["data"]}) == 4
+    np.testing.assert_allclose(fig["data"][3]["y"], w.curves["lstm_c"])
+    lo, hi = fig["layout"]["yaxis"]["range"]
+    assert lo < np.log10(np.nanmin(w.curves["gru"])) < hi
+    assert "GRU" in str(view["readouts"]) and "0.50" in str(view["readouts"])
+    results = []
+    for name, value in (("T", 30), ("update_bias", -3.0), ("forget_bias", 3.0), ("show", "LSTM")):
+        w.set(**{name: value})
+        results.append(w.result)
+    views_ = derive("cells", results, labels=w.spec["reach"])
+    for before, after in zip(views_, views_[1:3], strict=False):
+        assert before["figure"]["data"] != after["figure"]["data"]
+    assert len(views_[-1]["figure"]["data"][0]["x"]) == 30
+    assert [t["visible"] for t in views_[-1]["figure"]["data"]] == [False, False, True, True]
+    assert "0.95" in str(views_[-1]["readouts"])  # the keep factors after the bias sliders moved
 
 
 def test_cell_explorer_checks_its_arguments():

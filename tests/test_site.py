@@ -1,9 +1,9 @@
 """The website (`make site`): its numbers are the engine's, its pages are complete and offline.
 
 The site's widgets run without a kernel on numbers the engine computed at build time. These
-tests check that the stored numbers, and those the page derives from them, are exactly the
-engine's (float64, bit for bit) at sampled settings; that the page's JavaScript (site/js, run
-in node) writes the same readouts, chain and figures as the widgets in JupyterLab; and that
+tests check that the stored numbers, and the results the page's model derives from them and
+hands to each view's module (site/js/views.js, run in node), are exactly what the kernel sends
+(float64, bit for bit) at sampled settings: the same module then draws the same view. And that
 every notebook has its page, with nothing loaded from outside the site.
 """
 
@@ -78,7 +78,7 @@ def explorer_sample(k=36, seed=0):
 
 
 def test_explorer_numbers_are_the_engines(payloads):
-    thresholds = [v for _, v in data.explorer_options()["clip"] if v]
+    thresholds = [v for v in data.GRID["explorer"]["clip_threshold"] if v is not None]
     for activation, sigma, T in explorer_sample():
         stored = data.explorer_setting(payloads, activation, sigma, T)
         r = views.gradient_flow(T=T, weight_scale=sigma, activation=activation)
@@ -123,7 +123,7 @@ def test_clipping_numbers_are_the_engines(payloads):
     stored = payloads["clipping"]
     per_g, per_gc = data.from_f64(stored["per_g"]), data.from_f64(stored["per_gc"])
     n_g, n_c = len(stored["g"]), len(stored["c"])
-    assert per_g.size == 3 * n_g * n_g and per_gc.size == 4 * n_g * n_g * n_c
+    assert per_g.size == 3 * n_g * n_g and per_gc.size == 6 * n_g * n_g * n_c
     rng = random.Random(2)
     sample = [((3.0, 0.6), 1.0), ((0.0, 0.0), 0.1), ((-3.0, 3.0), 3.0)] + [
         ((rng.choice(stored["g"]), rng.choice(stored["g"])), rng.choice(stored["c"]))
@@ -138,8 +138,9 @@ def test_clipping_numbers_are_the_engines(payloads):
         where = f"g = ({g1}, {g2}), c = {c}"
         assert same(total, rv.global_norm({"g": np.array([g1, g2])})), where
         assert same([angle_g, norm_g], [r.angle_g, r.norm_g]), where
-        got = per_gc[4 * j : 4 * j + 4]
-        want = [r.angle_by_value, r.norm_by_value, r.angle_by_norm, r.norm_by_norm]
+        got = per_gc[6 * j : 6 * j + 6]
+        want = [r.angle_by_value, r.norm_by_value, r.angle_by_norm, r.norm_by_norm,
+                r.turn_by_value, r.turn_by_norm]  # fmt: skip
         assert same(got, want), where
         assert same(by_value, r.by_value) and same(by_norm, r.by_norm), where
 
@@ -160,16 +161,16 @@ def test_gated_cells_numbers_are_the_engines(payloads):
             assert same(stored[key], value), f"{key} at T {T}, b_u {b_u}, b_f {b_f}"
 
 
-# --- the page's JavaScript writes what the widgets write ----------------------------------------
+# --- the page's model gives each view's module the numbers the kernel would -------------------
 
 NODE = r"""
-// node check.js JS_DIR DATA_DIR REQUESTS OUT: site/js evaluated as the page evaluates it
+// node check.js JS_DIR DATA_DIR REQUESTS OUT: site/js/views.js evaluated as the page evaluates it;
+// for each request, the result the page's model hands the view's module
 const fs = require("node:fs");
 const path = require("node:path");
 const vm = require("node:vm");
 const [jsDir, dataDir, requests, out] = process.argv.slice(2);
-for (const f of ["format.js", "views.js"])
-  vm.runInThisContext(fs.readFileSync(path.join(jsDir, f), "utf8"));
+vm.runInThisContext(fs.readFileSync(path.join(jsDir, "views.js"), "utf8"));
 const site = globalThis.rnnvizSite;
 const store = {};
 site.receive = (name, payload) => { store[name] = payload; };
@@ -179,64 +180,45 @@ const load = (name) => {
   return store[name];
 };
 const tables = {};
-const answer = (q) => {
-  if (q.kind === "explorer") {
-    const base = load("explorer");
-    const key = `explorer-${q.activation}`;
-    tables[key] ??= site.explorerTable(base, load(key).values, load(key).powers);
-    const i = base.sigma.indexOf(q.sigma), j = base.T.indexOf(q.T);
-    const r = site.gradientFlow(tables[key], q.activation, i, j, q.clip);
-    const s = { activation: q.activation, T: q.T, weight_scale: q.sigma,
-                clip_threshold: q.clip, ...base.fixed };
-    return {
-      readout: site.readoutTable(site.readouts(r, q.clip)),
-      chain: site.chainData(r, q.clip, base.viridis, base.chain_log_range),
-      figure: site.drawGradientNorms(q.figure, r, q.clip, site.explorerTitle(s)),
-    };
+const answer = ({ kind, setting }) => {
+  if (kind === "explorer") {
+    const key = `explorer-${setting.activation}`;
+    tables[key] ??= site.explorerTable(load("explorer"), load(key).values, load(key).powers);
+    return site.gradientFlow(tables[key], setting);
   }
-  if (q.kind === "clipping") {
-    const b = load("clipping");
-    const db = { g: b.g, c: b.c, perG: site.f64(b.per_g), perGC: site.f64(b.per_gc) };
-    const r = site.clippingGeometry(db, b.g.indexOf(q.g[0]), b.g.indexOf(q.g[1]), b.c.indexOf(q.c));
-    return {
-      vectors: [r.by_value, r.by_norm],
-      readout: site.readoutTable(site.clippingReadouts(r)),
-      figure: site.drawClippingGeometry(q.figure, r, q.limit),
-    };
+  if (kind === "heatmap") {
+    const key = `heatmap-${setting.activation}`;
+    tables[key] ??= site.heatmapTable(load("heatmap"), load(key).values);
+    return site.connectivityMap(tables[key], setting);
   }
-  if (q.kind === "heatmap") {
-    const base = load("heatmap");
-    const key = `heatmap-${q.activation}`;
-    tables[key] ??= site.heatmapTable(base, load(key).values);
-    const C = site.connectivityMap(tables[key], base.sigma.indexOf(q.sigma), base.T.indexOf(q.T));
-    const [heat] = q.figure.data;
-    return { C, figure: site.drawConnectivity(q.figure, C, heat.zmin, heat.zmax) };
+  if (kind === "clipping") {
+    tables.clipping ??= site.clippingTable(load("clipping"));
+    return site.clippingGeometry(tables.clipping, setting);
   }
-  if (q.kind === "cells") {
+  if (kind === "cells") {
     tables.cells ??= site.cellsTable(load("cells"));
-    const c = site.cellCurves(tables.cells, tables.cells.base.T.indexOf(q.T), q.b_u, q.b_f);
-    return {
-      readout: site.readoutTable(site.cellReadouts(c, q.reach)),
-      figure: site.drawCellGradients(q.figure, c, q.show, q.cells),
-    };
+    return site.cellCurves(tables.cells, setting);
   }
-  if (q.kind === "format")
-    return q.values.map((v) => q.spec === "f" ? site.formatF(Number(v), q.digits)
-                                              : site.formatG(Number(v), q.digits));
-  throw new Error(q.kind);
+  throw new Error(kind);
 };
-const replacer = (_, v) => {
-  if (ArrayBuffer.isView(v)) return Array.from(v);
-  return typeof v === "number" && !Number.isFinite(v) ? String(v) : v;  // NaN, inf: not JSON
+// arrays as {"f64": base64} and numbers as float64 bytes: every bit survives, NaN and inf too
+const f64 = (values) => ({ f64: Buffer.from(Float64Array.from(values).buffer).toString("base64") });
+const replacer = (key, v) => {
+  if (ArrayBuffer.isView(v)) return f64(v);
+  return typeof v === "number" && key !== "" && !/^\d+$/.test(key) ? f64([v]) : v;
 };
-fs.writeFileSync(out, JSON.stringify(JSON.parse(fs.readFileSync(requests, "utf8")).map(answer),
-                                     replacer));
+const answers = JSON.parse(fs.readFileSync(requests, "utf8")).map((q) => {
+  const { setting, ...numbers } = answer(q);
+  return { ...numbers, setting: JSON.stringify(setting) }; // the setting as it is
+});
+fs.writeFileSync(out, JSON.stringify(answers, (k, v) => replacer(k, v)));
 """
 
 
 @pytest.fixture(scope="module")
-def page_js(site, tmp_path_factory):
-    """Answers from site/js (as copied into the site) for a list of requests, run in node."""
+def page_model(site, tmp_path_factory):
+    """The results the page's model computes (site/js/views.js, as copied into the site), run
+    in node, for a list of {kind, setting}."""
     node = shutil.which("node")
     if node is None:
         pytest.fail("node is needed (make test installs Biome with npm, which comes with node)")
@@ -255,159 +237,85 @@ def page_js(site, tmp_path_factory):
     return ask
 
 
-def number(v):
-    return {"NaN": np.nan, "Infinity": np.inf, "-Infinity": -np.inf}.get(v, v)
+def decoded(value):
+    if isinstance(value, dict) and set(value) == {"f64"}:
+        return np.frombuffer(base64.b64decode(value["f64"]), "<f8")
+    if isinstance(value, bytes):
+        return np.frombuffer(value, "<f8")
+    return value
 
 
-def numbers(values):
-    """A plotly array (a list, or {"dtype", "bdata"}) as float64, None as NaN."""
-    if isinstance(values, dict):
-        return np.frombuffer(base64.b64decode(values["bdata"]), values["dtype"])
-    values = [] if values is None else values
-    return np.array([np.nan if v is None else number(v) for v in values], np.float64)
+def assert_same_result(page, kernel, where):
+    """The page's result for a setting is the kernel's, field by field, float64 bit for bit."""
+    for key, want in kernel.items():
+        if key in ("title", "clip_threshold") and key not in page:
+            continue  # a fixed view's fields: the page's views have a setting instead
+        got, want = decoded(page[key]), decoded(want)
+        if isinstance(want, np.ndarray):
+            assert same(got, want), f"{key} at {where}: {got} != {want}"
+        elif key == "setting":
+            assert json.loads(got) == want, where
+        elif isinstance(want, int | float) and not isinstance(want, bool):
+            assert got.size == 1 and got[0] == want, f"{key} at {where}: {got} != {want}"
+        else:
+            assert got == want, f"{key} at {where}: {got!r} != {want!r}"
 
 
-def test_format_writes_numbers_as_python(page_js):
+def test_the_page_gives_the_explorers_module_the_kernels_numbers(page_model):
+    thresholds = [v for v in data.GRID["explorer"]["clip_threshold"] if v is not None]
     rng = random.Random(3)
-    values = [0.125, 2.5, 9.5, 0.375, 99.5, 1e21, 1e-5, 5e-324, -0.0, 0.0, -2.5, 1 / 3]
-    values += [rng.uniform(-10, 10) * 10 ** rng.randint(-30, 30) for _ in range(3000)]
-    values += [k / 2**j for k in range(1, 200) for j in range(10)]  # many exact ties
-    specs = [("g", 1), ("g", 2), ("g", 3), ("g", 6), ("f", 1), ("f", 2)]
-    requests = [{"kind": "format", "spec": k, "digits": p, "values": [repr(v) for v in values]}
-                for k, p in specs]  # fmt: skip
-    for (k, p), got in zip(specs, page_js(requests), strict=True):
-        want = [format(v, f".{p}{k}") for v in values]
-        wrong = [(v, w, g) for v, w, g in zip(values, want, got, strict=True) if w != g]
-        assert not wrong, f"{k}{p}: (value, Python, page) {wrong[:5]}"
-
-
-def test_explorer_page_writes_what_the_widget_writes(page_js):
-    start = json.loads(rv.GradientFlowExplorer().figure.to_json())  # the page redraws a figure
-    thresholds = [None] + [v for _, v in data.explorer_options()["clip"] if v]
-    rng = random.Random(4)
-    sample = [(a, s, T, rng.choice(thresholds)) for a, s, T in explorer_sample(24, seed=5)]
-    requests = [
-        {"kind": "explorer", "activation": a, "sigma": s, "T": T, "clip": c, "figure": start}
-        for a, s, T, c in sample
+    settings = [
+        {"activation": a, "weight_scale": s, "T": T, "clip_threshold": c, **data.FIXED}
+        for a, s, T in explorer_sample()
+        for c in (None, rng.choice(thresholds))
     ]
-    for (a, s, T, c), got in zip(sample, page_js(requests), strict=True):
-        where = f"{a}, sigma_max {s}, T {T}, c {c}"
-        w = rv.GradientFlowExplorer(T=T, weight_scale=s, clip_threshold=c, activation=a)
-        assert got["readout"] == w.readout.value, where
-        chain = dict(w.chain.chain, ticks=[list(t) for t in w.chain.chain["ticks"]])
-        for key, value in chain.items():
-            assert got["chain"][key] == value, f"chain {key} at {where}"
-        check_figure(w.figure.to_dict(), got["figure"], where)
+    pages = page_model([{"kind": "explorer", "setting": s} for s in settings])
+    for setting, page in zip(settings, pages, strict=True):
+        kernel = views.flow_numbers(views.gradient_flow(**setting), setting=setting)
+        assert_same_result(page, kernel, setting)
 
 
-def check_figure(want, got, where):
-    """The traces shown, their names, and what draw_gradient_norms sets in the layout."""
-    for i, (w, g) in enumerate(zip(want["data"], got["data"], strict=True)):
-        assert w.get("visible") == g.get("visible"), f"trace {i} visible at {where}"
-        if w.get("visible") is False:
-            continue
-        assert same(numbers(w.get("x")), numbers(g.get("x"))), f"trace {i} x at {where}"
-        assert same(numbers(w.get("y")), numbers(g.get("y"))), f"trace {i} y at {where}"
-        assert w.get("name") == g.get("name"), f"trace {i} name at {where}"
-        if w.get("text") is not None:
-            assert list(w["text"]) == g["text"], f"trace {i} text at {where}"
-    wl, gl = want["layout"], got["layout"]
-    assert wl["title"]["text"] == gl["title"]["text"], where
-    assert same(wl["xaxis"]["range"], gl["xaxis"]["range"]), where
-    assert list(wl["yaxis"]["ticktext"]) == gl["yaxis"]["ticktext"], where
-    # tick positions: 10^k as numpy's power rounds it and as the decimal literal "1e-5" reads
-    np.testing.assert_allclose(
-        numbers(wl["yaxis"]["tickvals"]), numbers(gl["yaxis"]["tickvals"]), 1e-15
-    )
-    for i, (w, g) in enumerate(zip(wl["annotations"], gl["annotations"], strict=True)):
-        if w.get("visible", True):
-            assert (w["text"], w.get("x")) == (g["text"], g.get("x")), f"note {i} at {where}"
-    for i, (w, g) in enumerate(zip(wl["shapes"], gl["shapes"], strict=True)):
-        assert w.get("visible") == g.get("visible"), f"shape {i} at {where}"
-
-
-def test_clipping_page_writes_what_the_widget_writes(page_js, payloads):
-    widget = rv.ClippingGeometry()
-    start, limit = json.loads(widget.figure.to_json()), widget.figure.layout.xaxis.range[1]
-    stored = payloads["clipping"]
-    rng = random.Random(6)
-    sample = [((3.0, 0.6), 1.0), ((0.0, -2.4), 0.2)] + [
-        ((rng.choice(stored["g"]), rng.choice(stored["g"])), rng.choice(stored["c"]))
-        for _ in range(150)
-    ]
-    requests = [
-        {"kind": "clipping", "g": list(g), "c": c, "figure": start, "limit": limit}
-        for g, c in sample
-    ]
-    for (g, c), got in zip(sample, page_js(requests), strict=True):
-        where = f"g = {g}, c = {c}"
-        w = rv.ClippingGeometry(g=g, clip_threshold=c)
-        assert got["readout"] == w.readout.value, where
-        assert same(got["vectors"], [w.result.by_value, w.result.by_norm]), where
-        want = w.figure.to_dict()
-        for wt, gt in zip(want["data"], got["figure"]["data"], strict=True):
-            assert same(numbers(wt["x"]), gt["x"]) and same(numbers(wt["y"]), gt["y"]), where
-            assert list(wt["text"]) == gt["text"], where
-        assert want["layout"]["title"]["text"] == got["figure"]["layout"]["title"]["text"]
-        for ws, gs in zip(want["layout"]["shapes"], got["figure"]["layout"]["shapes"], strict=True):
-            assert [ws[k] for k in ("x0", "y0", "x1", "y1")] == [
-                gs[k] for k in ("x0", "y0", "x1", "y1")
-            ]
-
-
-def test_heatmap_page_writes_what_the_widget_writes(page_js):
-    start = json.loads(rv.ConnectivityHeatmap().figure.to_json())
-    sample = [(a, s, T) for a in rv.ACTIVATIONS for s in (0.1, 0.9, 3.0) for T in (5, 30, 50)]
-    requests = [
-        {"kind": "heatmap", "activation": a, "sigma": s, "T": T, "figure": start}
-        for a, s, T in sample
-    ]
-    for (a, s, T), got in zip(sample, page_js(requests), strict=True):
-        where = f"{a}, sigma_max {s}, T {T}"
-        w = rv.ConnectivityHeatmap(weight_scale=s, T=T, activation=a)
-        assert same(got["C"], w.result), where
-        want, heat = w.figure.to_dict(), got["figure"]["data"][0]
-        grid = lambda rows: np.array([numbers(r) for r in rows])  # noqa: E731
-        # the numbers shown on hover are the engine's; the colour is log10 of them, which the
-        # browser's log10 may round one unit in the last place away from numpy's
-        assert same(grid(want["data"][0]["customdata"]), grid(heat["customdata"])), where
-        np.testing.assert_allclose(grid(want["data"][0]["z"]), grid(heat["z"]), rtol=4e-16)
-        assert list(want["data"][0]["colorbar"]["ticktext"]) == heat["colorbar"]["ticktext"]
-        assert want["layout"]["title"]["text"] == got["figure"]["layout"]["title"]["text"]
-
-
-def test_gated_cells_page_writes_what_the_widget_writes(page_js):
+def test_the_page_gives_the_other_modules_the_kernels_numbers(page_model):
     from rnnviz.lessons import gated
 
-    start = json.loads(gated.CellExplorer().figure.to_json())
-    cells = {k: list(v) for k, v in gated.SHOW.items()}
-    rng = random.Random(8)
-    sample = [(43, 0.0, 1.0, "all three"), (200, -5.0, 5.0, "LSTM")] + [
-        (rng.choice(data.CELLS_T), rng.choice(data.CELLS_BIAS), rng.choice(data.CELLS_BIAS),
-         rng.choice(list(cells)))
-        for _ in range(10)
-    ]  # fmt: skip
-    requests = [
-        {"kind": "cells", "T": T, "b_u": u, "b_f": f, "show": show, "figure": start,
-         "cells": cells, "reach": gated.REACH_LABELS}
-        for T, u, f, show in sample
-    ]  # fmt: skip
-    for (T, u, f, show), got in zip(sample, page_js(requests), strict=True):
-        where = f"T {T}, b_u {u}, b_f {f}, {show}"
-        w = gated.CellExplorer(T=T, update_bias=u, forget_bias=f, show=show)
-        assert got["readout"] == w.readout.value, where
-        want = w.figure.to_dict()
-        for i, (wt, gt) in enumerate(zip(want["data"], got["figure"]["data"], strict=True)):
-            assert wt.get("visible") == gt.get("visible"), f"trace {i} at {where}"
-            assert same(numbers(wt["x"]), numbers(gt["x"])), f"trace {i} x at {where}"
-            assert same(numbers(wt["y"]), numbers(gt["y"])), f"trace {i} y at {where}"
-        wl, gl = want["layout"], got["figure"]["layout"]
-        assert wl["title"]["text"] == gl["title"]["text"], where
-        assert list(wl["yaxis"]["ticktext"]) == gl["yaxis"]["ticktext"], where
-        np.testing.assert_allclose(wl["yaxis"]["range"], gl["yaxis"]["range"], rtol=1e-15)
+    rng = random.Random(4)
+    grid = data.GRID
+    heat = [{"activation": a, "weight_scale": 0.9, "T": 30} for a in rv.ACTIVATIONS] + [
+        {k: rng.choice(v) for k, v in grid["heatmap"].items()} for _ in range(12)
+    ]
+    clip = [{"g1": 3.0, "g2": 0.6, "clip_threshold": 1.0}, {"g1": 0.0, "g2": 0.0,
+            "clip_threshold": 0.1}] + [{k: rng.choice(v) for k, v in grid["clipping"].items()}
+                                       for _ in range(100)]  # fmt: skip
+    cells = [{"T": 43, "update_bias": 0.0, "forget_bias": 1.0, "show": "all three"}] + [
+        {k: rng.choice(v) for k, v in grid["cells"].items()} for _ in range(10)
+    ]
+    requests = [{"kind": k, "setting": s} for k, ss in
+                (("heatmap", heat), ("clipping", clip), ("cells", cells)) for s in ss]  # fmt: skip
+    pages = iter(page_model(requests))
+    for s in heat:
+        C = views.connectivity_map(**s)
+        assert_same_result(next(pages), views.connectivity_numbers(C, setting=s), s)
+    for s in clip:
+        r = views.clipping_geometry((s["g1"], s["g2"]), s["clip_threshold"])
+        assert_same_result(next(pages), views.clip_numbers(r, setting=s), s)
+    x, y = gated.explorer_sentences()
+    for s in cells:
+        c = gated.cell_gradients(
+            x[: s["T"]], y, update_bias=s["update_bias"], forget_bias=s["forget_bias"]
+        )
+        assert_same_result(next(pages), gated.cell_numbers(c, setting=s), s)
 
 
-# --- the pages ----------------------------------------------------------------------------------
+def test_the_page_runs_the_modules_jupyterlab_runs(site):
+    """One renderer: the site serves rnnviz/widgets/static as it is, and nothing else draws."""
+    from rnnviz.widgets.live import STATIC
+
+    for f in STATIC.glob("*.js"):
+        assert (site / "static" / f.name).read_bytes() == f.read_bytes(), f.name
+    assert not (site / "static" / "format.js").exists()
+    page = (ROOT / "site" / "js" / "views.js").read_text(encoding="utf-8")
+    for word in ("readout", "title", "Plotly", "fmt(", "annotations"):
+        assert word not in page, f"site/js/views.js draws or words something: {word!r}"
 
 
 def notebook_pages(site):
@@ -497,8 +405,9 @@ def test_every_widget_is_live_or_points_to_the_notebook(site):
         checks = sum(bool(re.search(r"\brv\.check_\w+\(", c)) for c in code)
         assert text.count("<strong>Exercise</strong>") == checks, stem
     assert sorted(live) == ["cells", "clipping", "explorer", "heatmap", "quiz"]
-    assert live["explorer"] == [
-        "02-vanishing-gradients", "03-exploding-gradients", "04-gradient-clipping"
+    assert live["explorer"] == [  # 01's chain and 03's two fixed results: the explorer's module
+        "01-backprop-through-time", "02-vanishing-gradients", *["03-exploding-gradients"] * 3,
+        "04-gradient-clipping",
     ]  # fmt: skip
     assert needs["06-gated-units"] == 1  # the GRU exercise
 

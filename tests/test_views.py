@@ -1,21 +1,12 @@
-"""The views' compute layer: what each widget shows for one setting, and its text."""
-
-import json
-from dataclasses import replace
+"""The views' compute layer: what each live view computes for one setting, its controls
+(declared once), and the numbers its module receives."""
 
 import numpy as np
 import pytest
 
 from rnnviz import init_params, predict, views
 from rnnviz.diagnostics import explore
-from rnnviz.views import (
-    chain_data,
-    clipping_geometry,
-    gradient_flow,
-    readouts,
-    sequence,
-    surprising_label,
-)
+from rnnviz.views import clipping_geometry, gradient_flow, sequence
 
 
 def test_sequence_is_seeded_and_prefix_stable():
@@ -28,10 +19,10 @@ def test_gradient_flow_is_explore_on_the_seeded_sequence():
     r = gradient_flow(T=30, weight_scale=1.1, activation="relu", n_a=16, seed=2, dtype="float32")
     params = init_params(4, 16, 2, weight_scale=1.1, seed=2, dtype="float32")
     x = sequence(30, seed=2).astype("float32")
-    y = surprising_label(params, x, activation="relu")
-    assert y == np.argmin(predict(params, x, activation="relu")[-1])
+    y = int(np.argmin(predict(params, x, activation="relu")[-1]))  # the least likely class
     ref = explore(params, x, y, activation="relu", sigma_points=20)
-    np.testing.assert_array_equal(r.grad_norm, ref.grad_norm)
+    for field in ("grad_norm", "bound", "sigma", "loss", "total_norm"):
+        np.testing.assert_array_equal(getattr(r, field), getattr(ref, field))
 
 
 @pytest.mark.parametrize("activation", ["tanh", "relu", "linear"])
@@ -58,42 +49,6 @@ def test_clipping_geometry_by_value_turns_by_norm_only_shrinks():
         clipping_geometry((1.0, np.nan), 1.0)
 
 
-def test_chain_data_is_relative_to_step_T_and_json_safe(fake_flow):
-    r = fake_flow([1e-16, 1e-8, 1.0, 2.0, 4.0])
-    c = chain_data(r)
-    json.dumps(c, allow_nan=False)
-    lo, hi = views.CHAIN_LOG_RANGE
-    expected = np.clip((np.log10(np.array(r.grad_norm) / 4.0) - lo) / (hi - lo), 0, 1)
-    np.testing.assert_allclose(c["height"], expected, atol=1e-4)
-    assert c["relative"][-1] == "1" and c["text"][-1] == "4"
-    assert len(set(c["color"])) == 5
-    clipped = chain_data(replace(r, grad_norm_clipped=r.grad_norm / 4), clip_threshold=1.0)
-    assert clipped["height"] == c["height"] and clipped["text"][-1] == "1"
-    assert "after clipping" in clipped["quantity"]
-
-
-def test_readouts_say_sufficient_and_necessary(fake_flow):
-    vanishing = readouts(fake_flow([1e-3, 1.0], sigma=0.5))
-    assert vanishing["predicted"].startswith("vanishing: σ_max·γ < 1 is sufficient")
-    exploding = readouts(fake_flow([1e3, 1.0], sigma=2.0))
-    assert exploding["predicted"].startswith("exploding: σ_max·γ > 1 is necessary, not sufficient")
-    assert readouts(fake_flow([1.0, 1.0], sigma=1.0))["predicted"].startswith("neither")
-    linear = readouts(fake_flow([1e3, 1.0], sigma=2.0, activation="linear"))["predicted"]
-    assert "saturated" not in linear and "spectral radius ρ(W_aa) > 1" in linear
-    assert readouts(fake_flow([1e-3, 1.0]))["ratio ||dL/da<1>|| / ||dL/da<T>||"] == (
-        "0.001 (vanished)"
-    )
-
-
-def test_figure_notes_call_exploding_possible_not_predicted(fake_flow):
-    """sigma_max * gamma > 1 is necessary, not sufficient: the bound cannot predict exploding."""
-    exploding, vanishing = fake_flow([1e-3, 1.0], sigma=2.0), fake_flow([1e-3, 1.0], sigma=0.5)
-    assert views.status_lines(exploding)[0].endswith("= 2: exploding possible")
-    assert views.default_title(exploding).endswith(", exploding possible")
-    assert views.status_lines(vanishing)[0].endswith(": vanishing predicted")
-    assert views.default_title(vanishing).endswith(", vanishing predicted")
-
-
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
@@ -107,17 +62,41 @@ def test_huge_settings_are_refused_at_once(kwargs, message):
         gradient_flow(**kwargs)
 
 
-@pytest.mark.parametrize(
-    ("g", "c", "by_value", "by_norm"),
-    [
-        # atan(0.6 / 1) - atan(0.6 / 3) = 30.96° - 11.31°
-        ((3.0, 0.6), 1.0, "shorter, turned by 19.7°", "only shorter, not turned"),
-        ((1.0, 1.0), 1.2, "unchanged", "only shorter, not turned"),  # |g| = 1.41 > 1.2
-        ((3.0, 3.0), 1.0, "only shorter, not turned", "only shorter, not turned"),
-        ((0.5, 0.2), 1.0, "unchanged", "unchanged"),
-    ],
-)
-def test_clipping_readouts_say_what_happened(g, c, by_value, by_norm):
-    text = views.clipping_readouts(views.clipping_geometry(g, c))
-    assert text["clipped by value"].endswith(": " + by_value)
-    assert text["clipped by norm"].endswith(": " + by_norm)
+@pytest.mark.parametrize("name", ["EXPLORER", "CLIPPING", "HEATMAP", "CELLS"])
+def test_each_views_controls_are_declared_once_with_a_grid_for_the_site(name):
+    controls = getattr(views, name)
+    names = [c.name for c in controls]
+    assert len(set(names)) == len(names)
+    for c in controls:
+        assert c.default in c.values, (c.name, c.default)
+        assert set(c.on_site()) <= set(c.values), c.name
+        assert sorted(c.values, key=str) == sorted(set(c.values), key=str), f"{c.name} repeats"
+    shown = views.spec(controls, heading="h", site=True)
+    assert [s["name"] for s in shown["controls"]] == [c.name for c in controls if c.site != ()]
+    assert views.spec(controls)["controls"][0]["values"] == list(controls[0].values)
+
+
+def test_slider_steps_are_the_numbers_a_student_types():
+    """0.1 + 0.01 * 8 is 0.18000000000000002 in floating point: the slider offers 0.18."""
+    sigma = dict((c.name, c) for c in views.EXPLORER)["weight_scale"].values
+    assert 0.18 in sigma and 0.9 in sigma and 1.0 in sigma and sigma[-1] == 3.0
+    assert len(sigma) == 291
+    clip = dict((c.name, c) for c in views.CLIPPING)["clip_threshold"]
+    assert clip.site[:3] == (0.1, 0.2, 0.4) and 1.0 in clip.site
+
+
+def test_the_numbers_a_module_receives_are_the_engines_bit_for_bit():
+    r = gradient_flow(T=40, weight_scale=2.0, activation="relu", dtype="float32")
+    sent = views.flow_numbers(r, setting={"T": 40, "clip_threshold": None})
+    for name in ("grad_norm", "bound", "sigma_k", "sigma", "ratio", "loss", "clip_factor"):
+        received = np.frombuffer(sent[name], dtype="<f8")
+        np.testing.assert_array_equal(received, np.ravel(getattr(r, name)).astype(np.float64))
+    assert (sent["regime"], sent["first_nonfinite"], sent["nonfinite"]) == (
+        r.regime,
+        r.first_nonfinite,
+        r.nonfinite,
+    )
+    C = views.connectivity_map(T=5)
+    np.testing.assert_array_equal(
+        np.frombuffer(views.connectivity_numbers(C)["C"], "<f8").reshape(5, 5), C
+    )

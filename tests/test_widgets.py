@@ -1,27 +1,28 @@
-"""The widgets in a plain Python process: set each control as a drag would and inspect the views."""
+"""The live views in a plain Python process: set each control as a move in the browser would,
+and inspect the numbers sent to the view's module (what the module draws of them:
+tests/test_live_views.py)."""
 
 import itertools
 import json
-import warnings
+import subprocess
 
 import numpy as np
-import plotly.graph_objects as go
 import pytest
 from comm import DummyComm
+from jsviews import derive, node
 
+import rnnviz.diagnostics
+import rnnviz.output
 from rnnviz import views
-from rnnviz._format import fmt
-from rnnviz.views import (
-    CHAIN_LOG_RANGE,
-    gradient_flow,
-)
+from rnnviz.lessons import gated as lg
+from rnnviz.views import gradient_flow
 from rnnviz.widgets import (
     ClippingGeometry,
     ConnectivityHeatmap,
-    GradientChain,
     GradientFlowExplorer,
+    GradientFlowView,
 )
-from rnnviz.widgets.panel import FigureWidget
+from rnnviz.widgets.live import STATIC, _plotly_js, module_source
 
 GRID = list(
     itertools.product(
@@ -36,38 +37,18 @@ GRID = list(
 
 @pytest.fixture
 def sent(monkeypatch):
-    """Every message the widgets send to the browser, recorded."""
+    """Every message the widgets send to the browser: (data, buffers)."""
     messages = []
 
     def record(self, msg_type, data=None, metadata=None, buffers=None, **keys):
-        messages.append(data)
+        messages.append((data, buffers))
 
     monkeypatch.setattr(DummyComm, "publish_msg", record)
     return messages
 
 
-def assert_json_compliant(messages):
-    """The browser parses strict JSON: NaN or inf anywhere in a message breaks the widget."""
-    assert messages, "no message was sent"
-    for data in messages:
-        json.dumps(data, allow_nan=False)
-
-
-def nan_equal(a, b):
-    return np.array_equal(np.asarray(a, dtype=float), np.asarray(b, dtype=float), equal_nan=True)
-
-
-def on_log_axis(values):
-    """What the figure holds: NaN for what a log axis cannot show, no point if nothing is left."""
-    v = np.asarray(values, dtype=float)
-    with np.errstate(invalid="ignore"):
-        v = np.where(np.isfinite(v) & (v > 0), v, np.nan)
-    return v if np.isfinite(v).any() else v[:0]
-
-
-def set_controls(widget, **values):
-    for name, value in values.items():
-        widget.controls[name].value = value
+def numbers(result, name):
+    return np.frombuffer(result[name], dtype="<f8")
 
 
 @pytest.fixture(scope="module")
@@ -78,91 +59,66 @@ def explorer():
 # --- the explorer ----------------------------------------------------------------------------
 
 
-def test_defaults_show_vanishing_at_a_glance():
-    e = GradientFlowExplorer()
-    assert e.settings == {
-        "T": 50,
-        "weight_scale": 0.9,
-        "clip_threshold": None,
-        "activation": "tanh",
-        "n_a": 32,
-        "seed": 0,
-        "dtype": "float64",
-    }
-    assert e.result.regime == "vanishing"
-    assert 1e-13 < e.result.ratio < 1e-12, "the teaching guide (move 1) says about 5e-13"
-    assert "vanishing" in e.readout.value and "vanished" in e.readout.value
-    assert "vanishing predicted" in e.figure.layout.annotations[0].text
-    assert e.chain.chain["T"] == 50
-    heights = np.array(e.chain.chain["height"])
-    assert heights[0] < heights[-1], "the first step's bar is lower: the gradient faded"
+def test_defaults_show_vanishing_at_a_glance(explorer):
+    view = derive("explorer", [explorer.result])[0]
+    assert view["readouts"]["ratio ||dL/da<1>|| / ||dL/da<T>||"].endswith("(vanished)")
+    assert view["readouts"]["predicted"].startswith("vanishing")
+    assert view["title"] == "tanh, T = 50, σ_max(W_aa) = 0.90, n_a = 32, seed 0, float64"
 
 
 def test_controls_have_the_ranges_the_course_needs(explorer):
-    c = explorer.controls
-    assert (c["T"].min, c["T"].max) == (2, 200)
-    assert (c["weight_scale"].min, c["weight_scale"].max) == (0.1, 3.0)
-    assert c["weight_scale"].step <= 0.05
-    assert (c["n_a"].min, c["n_a"].max) == (2, 64)
-    assert c["clip_threshold"].options[0] == ("off", 0.0)
-    assert list(c["activation"].options) == ["tanh", "sigmoid", "relu", "linear"]
-    assert list(c["dtype"].options) == ["float64", "float32"]
+    c = {control["name"]: control for control in explorer.spec["controls"]}
+    assert c["T"]["values"] == list(range(2, 201))
+    sigma = c["weight_scale"]["values"]
+    assert (sigma[0], sigma[-1], len(sigma)) == (0.1, 3.0, 291) and 0.9 in sigma
+    assert c["clip_threshold"]["values"][:2] == [None, 0.001]
+    assert c["clip_threshold"]["labels"][:3] == ["off", "0.001", "0.003"]
+    assert c["activation"]["values"] == ["tanh", "sigmoid", "relu", "linear"]
+    assert c["dtype"]["values"] == ["float64", "float32"]
+    assert c["n_a"]["values"] == list(range(2, 65)) and c["seed"]["values"] == list(range(21))
 
 
 @pytest.mark.parametrize("T, weight_scale, activation, dtype, clip_threshold", GRID)
-def test_every_extreme_setting_redraws_truthfully(
+def test_every_extreme_setting_is_computed_and_sent_as_strict_json(
     explorer, sent, T, weight_scale, activation, dtype, clip_threshold
 ):
-    """All views show the numbers of this setting, computed independently; nothing warns."""
-    set_controls(explorer, T=100, weight_scale=1.0, activation="tanh", clip_threshold=0.0)
-    before = explorer.figure.data[0].y
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        set_controls(
-            explorer,
-            T=T,
-            weight_scale=weight_scale,
-            activation=activation,
-            dtype=dtype,
-            clip_threshold=clip_threshold or 0.0,
-        )
-        expected = gradient_flow(
-            T=T,
-            weight_scale=weight_scale,
-            activation=activation,
-            dtype=dtype,
-            clip_threshold=clip_threshold,
-        )
-    assert [str(w.message) for w in caught] == []
-    fig = explorer.figure
-    assert not nan_equal(fig.data[0].y, before), "the plot did not change"
-    assert nan_equal(fig.data[0].x, np.arange(1, T + 1)[: len(fig.data[0].y)])
-    assert nan_equal(fig.data[0].y, on_log_axis(expected.grad_norm))
-    assert nan_equal(fig.data[1].y, on_log_axis(expected.bound))
-    assert fig.data[3].visible is (clip_threshold is not None)
-    assert fig.data[4].visible is (clip_threshold is not None)
-    if clip_threshold is not None:
-        assert nan_equal(fig.data[3].y, on_log_axis(expected.grad_norm_clipped))
-        assert list(fig.data[4].y) == [clip_threshold, clip_threshold]
-    assert tuple(fig.layout.xaxis.range) == (0.5, T + 0.5)
-    assert f"T = {T}" in fig.layout.title.text and activation in fig.layout.title.text
+    setting = dict(T=T, weight_scale=weight_scale, activation=activation, dtype=dtype,
+                   clip_threshold=clip_threshold)  # fmt: skip
+    explorer.set(**setting)
+    assert explorer.error == ""
+    r = gradient_flow(**explorer.settings)
+    for name in ("grad_norm", "grad_norm_clipped", "bound", "sigma"):
+        assert np.array_equal(numbers(explorer.result, name), getattr(r, name), equal_nan=True)
+    assert explorer.result["setting"] == explorer.settings
+    assert sent, "nothing was sent"
+    for data, _ in sent:  # inf and NaN travel as float64 bytes, never in the JSON
+        json.dumps(data, allow_nan=False)
 
-    bad = expected.first_nonfinite
-    assert fig.layout.shapes[0].visible is (bad is not None)
-    assert fig.layout.annotations[1].visible is (bad is not None)
-    chain = explorer.chain.chain
-    assert chain["T"] == T and len(chain["height"]) == T
-    assert all(0.0 <= h <= 1.0 for h in chain["height"])
-    if bad is not None:
-        what = "overflow (inf)" if expected.nonfinite == "inf" else "NaN"
-        assert f"{what} from step {bad}" in fig.layout.annotations[1].text
-        assert f"{what} from step {bad}" in explorer.readout.value
-        assert f"{what} from step {bad}" in chain["summary"]
-        assert fig.data[5].visible and len(fig.data[5].x) >= 1, "the broken steps are marked"
-    else:
-        assert "none: every number is finite" in explorer.readout.value
-    assert fmt(expected.ratio) in explorer.readout.value
-    assert_json_compliant(sent)
+
+def test_the_setting_the_browser_sends_is_checked_and_a_bad_one_is_said_not_drawn(explorer):
+    before = explorer.result
+    explorer.setting = {**explorer.setting, "T": 5000}  # what a tampered page could send
+    assert explorer.error.startswith("This setting cannot be computed: T == 5000")
+    assert explorer.result is before
+    explorer.set(T=50)
+    assert explorer.error == ""
+
+
+def test_one_move_is_one_forward_pass_and_no_prediction(monkeypatch, explorer):
+    calls = {"forward": 0, "predict": 0}
+    forward, predict = rnnviz.diagnostics.forward, rnnviz.output.predict
+
+    def counting(name, f):
+        def wrapped(*args, **kwargs):
+            calls[name] += 1
+            return f(*args, **kwargs)
+
+        return wrapped
+
+    monkeypatch.setattr(rnnviz.diagnostics, "forward", counting("forward", forward))
+    monkeypatch.setattr(rnnviz.output, "predict", counting("predict", predict))
+    explorer.set(T=77)
+    assert calls == {"forward": 1, "predict": 0}
 
 
 # linear: the forward pass passes float32's limit (2^128) by far, on every BLAS kernel; relu at
@@ -171,88 +127,56 @@ def test_every_extreme_setting_redraws_truthfully(
 def test_float32_overflow_is_shown_not_raised(weight_scale):
     """The setting notebook 03 section 1 and the teaching guide (move 5) name."""
     e = GradientFlowExplorer(T=200, weight_scale=weight_scale, activation="linear", dtype="float32")
-    r = e.result
-    assert r.nonfinite == "NaN" and r.first_nonfinite == 200
-    text = e.figure.layout.annotations[1].text
-    assert "NaN from step 200 back to step 1" in text and "forward pass itself overflowed" in text
-    assert set(e.chain.chain["state"]) == {"NaN"}
-    assert e.figure.data[5].visible and len(e.figure.data[5].x) == 200
+    assert e.flow.nonfinite == "NaN" and e.flow.first_nonfinite == 200
+    view = derive("explorer", [e.result])[0]
+    note = view["figure"]["layout"]["annotations"][1]
+    assert "NaN from step 200 back to step 1" in note["text"]
+    assert "forward pass itself overflowed" in note["text"]
+    assert set(view["chain"]["state"]) == {"NaN"}
+    edge = view["figure"]["data"][5]
+    assert edge["visible"] and len(edge["x"]) == 200
     # the same setting in float64 stays finite: float32 overflows sooner
-    set_controls(e, dtype="float64")
-    assert e.result.first_nonfinite is None
-    assert e.figure.layout.annotations[1].visible is False
+    e.set(dtype="float64")
+    assert e.flow.first_nonfinite is None
+    assert not derive("explorer", [e.result])[0]["figure"]["layout"]["annotations"][1]["visible"]
 
 
 @pytest.mark.parametrize("T", [2, 50, 200])
 def test_regime_flips_at_one_for_a_linear_network(T):
-    """Linear g and W_aa = s Q (Q orthogonal): ||dL/da<k>|| = s^(T-k) ||dL/da<T>|| exactly."""
-    e = GradientFlowExplorer(T=T, activation="linear")
-    for scale, regime in ((0.99, "vanishing"), (1.0, "neither"), (1.01, "exploding")):
-        set_controls(e, weight_scale=scale)
-        r = e.result
-        assert r.regime == regime
-        assert f"{regime}:" in e.readout.value
-        np.testing.assert_allclose(r.ratio, scale ** (T - 1), rtol=1e-9)
-        np.testing.assert_allclose(r.grad_norm, r.bound, rtol=1e-9)
-        assert fmt(r.ratio) in e.readout.value
-    assert (e.result.ratio > 1) == (T > 1)
-
-
-def test_ratio_readout_is_the_computed_ratio(explorer):
-    set_controls(explorer, T=80, weight_scale=1.2, activation="tanh", dtype="float64", seed=3)
-    r = explorer.result
-    ratio = r.grad_norm[0] / r.grad_norm[-1]
-    assert r.ratio == pytest.approx(ratio)
-    assert f"{fmt(ratio)} (" in explorer.readout.value
-    assert r.sigma_max == pytest.approx(1.2)
-    assert "exploding: σ_max·γ &gt; 1 is necessary, not sufficient" in explorer.readout.value
+    e = GradientFlowExplorer(T=T, activation="linear", weight_scale=0.99)
+    assert e.flow.regime == "vanishing"
+    e.set(weight_scale=1.01)
+    assert e.flow.regime == "exploding"
 
 
 def test_clipping_shifts_the_curve_down_without_changing_its_shape():
-    e = GradientFlowExplorer(T=60, weight_scale=1.3, activation="linear")
-    unclipped = np.array(e.figure.data[0].y)
-    set_controls(e, clip_threshold=0.01)
-    clipped = np.array(e.figure.data[3].y)
-    factor = e.result.clip_factor
-    assert 0 < factor < 1
-    np.testing.assert_allclose(clipped / unclipped, factor, rtol=1e-12)
-    assert "same shape, shifted down" in e.figure.data[3].name
-    assert "multiplies the whole gradient" in e.figure.data[3].hovertemplate
-    assert "the whole gradient ×" in e.readout.value
-    assert (
-        e.chain.chain["height"]
-        == GradientFlowExplorer(T=60, weight_scale=1.3, activation="linear").chain.chain["height"]
-    ), "the chain shows the shape, which clipping leaves alone"
+    e = GradientFlowExplorer(T=50, weight_scale=1.5, activation="linear", clip_threshold=0.01)
+    g, clipped = numbers(e.result, "grad_norm"), numbers(e.result, "grad_norm_clipped")
+    factor = numbers(e.result, "clip_factor")[0]
+    assert factor < 1
+    np.testing.assert_allclose(clipped / g, factor)
 
 
-def test_every_control_changes_the_views(explorer):
-    set_controls(explorer, T=50, weight_scale=0.9, activation="tanh", dtype="float64")
-    set_controls(explorer, clip_threshold=0.0, n_a=32, seed=0)
-    for name, value in [
-        ("T", 51),
-        ("weight_scale", 0.91),
-        ("clip_threshold", 0.001),
-        ("n_a", 33),
-        ("seed", 1),
-        ("activation", "sigmoid"),
-        ("dtype", "float32"),
-    ]:
-        y, chain = explorer.figure.data[0].y, explorer.chain.chain
-        explorer.controls[name].value = value
-        changed = not nan_equal(explorer.figure.data[0].y, y) or explorer.figure.data[3].visible
-        assert changed, name
-        if name != "dtype":  # float32 and float64 agree to the two digits the chain shows here
-            assert explorer.chain.chain != chain, name
+def test_every_control_changes_the_numbers(explorer):
+    explorer.set(**{c.name: c.default for c in views.EXPLORER})
+    for control in explorer.spec["controls"]:
+        name, values = control["name"], control["values"]
+        before = explorer.result
+        other = next(v for v in values[1:] if v != explorer.setting[name])
+        explorer.set(**{name: other})
+        assert explorer.result["grad_norm"] != before["grad_norm"] or name == "clip_threshold"
+        assert explorer.result["setting"][name] == other
+        explorer.set(**{name: next(c.default for c in views.EXPLORER if c.name == name)})
 
 
 @pytest.mark.parametrize(
     "kwargs, match",
     [
         ({"T": 1}, "T == 1"),
-        ({"T": 500}, "T == 500, must be in 2..200"),
+        ({"T": 500}, "T == 500, must be one of the control's values 2 .. 200"),
         ({"T": 2.5}, "T == 2.5"),
         ({"weight_scale": 5.0}, "weight_scale == 5.0"),
-        ({"weight_scale": -1.0}, "weight_scale == -1.0"),
+        ({"weight_scale": 0.905}, "weight_scale == 0.905"),
         ({"activation": "softplus"}, "activation == 'softplus'"),
         ({"dtype": "float16"}, "dtype == 'float16'"),
         ({"clip_threshold": -1.0}, "clip_threshold == -1.0"),
@@ -263,7 +187,6 @@ def test_every_control_changes_the_views(explorer):
         ({"n_a_range": (2, 4096)}, r"n_a_range == 4096, must be <= 128"),
         ({"weight_scale_range": (0.0, 2.0)}, "weight_scale_range"),
         ({"speed": 25}, "speed == 25"),
-        ({"weight_scale_step": 0.0}, "weight_scale_step"),
     ],
 )
 def test_bad_arguments_raise_errors_that_name_them(kwargs, match):
@@ -271,11 +194,11 @@ def test_bad_arguments_raise_errors_that_name_them(kwargs, match):
         GradientFlowExplorer(**kwargs)
 
 
-def test_bad_values_raise_valueerror_and_unknown_names_typeerror():
-    with pytest.raises(ValueError, match="T == 500"):
-        GradientFlowExplorer(T=500)
+def test_unknown_names_are_refused(explorer):
     with pytest.raises(TypeError, match="unexpected keyword argument 'sequence_length'"):
         GradientFlowExplorer(sequence_length=10)
+    with pytest.raises(ValueError, match=r"no control named \['sequence_length'\]"):
+        explorer.set(sequence_length=10)
 
 
 def test_custom_ranges_and_initial_values():
@@ -283,96 +206,98 @@ def test_custom_ranges_and_initial_values():
         T=120, T_range=(10, 150), weight_scale=1.5, weight_scale_range=(0.5, 2.0),
         clip_threshold=0.5, n_a=8, n_a_range=(4, 16), seed=7, seed_range=(5, 9), speed=60,
     )  # fmt: skip
-    c = e.controls
-    assert (c["T"].min, c["T"].max, c["T"].value) == (10, 150, 120)
-    assert (c["weight_scale"].min, c["weight_scale"].max) == (0.5, 2.0)
-    assert c["clip_threshold"].value == 0.5 and e.settings["clip_threshold"] == 0.5
-    assert e.result.sigma_max == pytest.approx(1.5)
-    assert e.chain.speed == 60
+    c = {control["name"]: control for control in e.spec["controls"]}
+    assert (c["T"]["values"][0], c["T"]["values"][-1], e.settings["T"]) == (10, 150, 120)
+    assert (c["weight_scale"]["values"][0], c["weight_scale"]["values"][-1]) == (0.5, 2.0)
+    assert 0.5 in c["clip_threshold"]["values"] and e.settings["clip_threshold"] == 0.5
+    assert e.flow.sigma_max == pytest.approx(1.5)
+    assert e.spec["speed"] == 60 and 5 in e.spec["speeds"]
 
 
 def test_it_displays_itself_complete(sent):
-    """Every view is complete when created: the browser may draw it before later updates."""
-    e = GradientFlowExplorer(clip_threshold=0.1)
-    opened = [m["state"] for m in sent if m and "_model_name" in m.get("state", {})]
-    chain = next(state for state in opened if "chain" in state)
-    assert chain["chain"]["T"] == 50, "the chain opens with its data"
-    assert "clip c = 0.1" in e.figure.layout.title.text
-    assert any("ratio" in s.get("value", "") for s in opened if s["_model_name"] == "HTMLModel")
-    assert e._repr_mimebundle_ is not None  # an ipywidgets container: the last line shows it
-    assert e.figure in e.children[-1].children[0].children and e.chain in e.children
-    assert len(e.figure.data) == 6 and e.figure.data[0].y is not None  # built before display
-    assert isinstance(e.chain, GradientChain) and "requestAnimationFrame" in e.chain._esm
-    assert "import " not in e.chain._esm and "fetch(" not in e.chain._esm, "no CDN, no bundler"
-    assert_json_compliant(sent)
+    """A view is complete when created: the browser may draw it before any later message."""
+    GradientFlowExplorer(clip_threshold=0.1)
+    opened = [d for d, _ in sent if d and "_esm" in d.get("state", {})]
+    assert opened, "the widget was not opened"
+    state = opened[0]["state"]
+    assert (
+        state["setting"]["clip_threshold"] == 0.1 and state["result"]["setting"] == state["setting"]
+    )
+    assert ["result", "grad_norm"] in opened[0]["buffer_paths"]  # float64 bytes, not JSON
 
 
-# --- the siblings ----------------------------------------------------------------------------
+def test_plotly_js_is_sent_once_when_asked_and_comes_from_plotly_py(sent, explorer):
+    sent.clear()
+    explorer._handle_custom_msg({"type": "plotly.js?"}, [])
+    (data, buffers), *rest = sent
+    assert not rest and data == {"method": "custom", "content": {"type": "plotly.js"}}
+    assert bytes(buffers[0]) == _plotly_js() and b"plotly.js" in _plotly_js()[:2000]
+    sent.clear()
+    explorer._handle_custom_msg({"type": "something else"}, [])
+    assert sent == []
+
+
+@pytest.mark.parametrize("name", ["explorer.js", "clipping.js", "heatmap.js", "cells.js"])
+def test_each_module_is_one_file_for_anywidget(name, tmp_path):
+    """anywidget loads one module: the course's own imports are inlined, each once, and what
+    comes out is a valid module with a default export."""
+    source = module_source(name)
+    assert 'from "./' not in source
+    assert source.count("export function formatG") + source.count("function formatG(") == 1
+    path = tmp_path / name.replace(".js", ".mjs")
+    path.write_text(source + "\n", encoding="utf-8")
+    subprocess.run([node(), "--check", str(path)], check=True)
+    assert "export default { render }" in source
+    assert (STATIC / name).read_text(encoding="utf-8").startswith("//")
+
+
+def test_a_fixed_result_is_drawn_as_the_explorer_draws_it():
+    r = gradient_flow(T=20, weight_scale=1.1)
+    view = GradientFlowView(r, title="A fixed result", parts=["chain", "figure"])
+    assert view.spec["controls"] == [] and view.spec["parts"] == ["chain", "figure"]
+    assert derive("explorer", [view.result])[0]["title"] == "A fixed result"
+    with pytest.raises(ValueError, match="parts == "):
+        GradientFlowView(r, parts=["table"])
+    with pytest.raises(TypeError, match="result must be a GradientFlow"):
+        GradientFlowView(np.ones(3))
+
+
+# --- the other live views --------------------------------------------------------------------
 
 
 def test_clipping_geometry_widget(sent):
-    w = ClippingGeometry()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        for name, values in (("g1", (-3.0, 0.0, 3.0)), ("g2", (-3.0, 0.0, 3.0))):
-            for v in values:
-                w.controls[name].value = v
-                for c in (0.1, 3.0):
-                    w.controls["clip_threshold"].value = c
-                    r = w.result
-                    by_value = {t.meta: t for t in w.figure.data}["by_value"]
-                    np.testing.assert_allclose([by_value.x[1], by_value.y[1]], r.by_value)
-                    assert views.clipping_readouts(r)["clipped by value"] in w.readout.value
-                    assert w.figure.layout.shapes[0].x1 == c
-    assert [str(m.message) for m in caught] == []
-    assert w.result.turn_by_norm == pytest.approx(0.0, abs=1e-9)
+    w = ClippingGeometry(g=(3.0, 0.6), clip_threshold=1.0)
+    np.testing.assert_allclose(numbers(w.result, "by_value"), [1.0, 0.6])
+    w.set(g1=-2.0, clip_threshold=0.5)
+    np.testing.assert_allclose(numbers(w.result, "by_value"), [-0.5, 0.5])
+    assert w.geometry.turn_by_norm < 1e-9
     with pytest.raises(ValueError, match="g == 5"):
-        ClippingGeometry(g=(5.0, 0.0))
+        ClippingGeometry(g=5)
     with pytest.raises(ValueError, match="clip_threshold"):
-        ClippingGeometry(clip_threshold=10.0)
-    assert_json_compliant(sent)
+        ClippingGeometry(clip_threshold=10)
+    for data, _ in sent:
+        json.dumps(data, allow_nan=False)
 
 
 def test_connectivity_heatmap(sent):
-    w = ConnectivityHeatmap()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        for T, scale, activation in itertools.product(
-            (2, 100), (0.1, 3.0), ("tanh", "sigmoid", "relu", "linear")
-        ):
-            set_controls(w, T=T, weight_scale=scale, activation=activation)
-            heat = w.figure.data[0]
-            z = np.array(heat.z, dtype=float)
-            assert z.shape == (T, T)
-            assert np.isnan(z[np.triu_indices(T, 1)]).all(), "lower triangle only"
-            C = w.result
-            lower = np.tril(np.ones((T, T), bool)) & (C > 0) & np.isfinite(C)
-            np.testing.assert_allclose(z[lower], np.log10(C[lower]))
-    assert [str(m.message) for m in caught] == []
-    assert "log scale" in w.figure.data[0].colorbar.title.text
-    assert_json_compliant(sent)
+    w = ConnectivityHeatmap(weight_scale=0.9, T=30)
+    C = numbers(w.result, "C").reshape(30, 30)
+    np.testing.assert_array_equal(C, views.connectivity_map(weight_scale=0.9, T=30))
+    w.set(T=10, weight_scale=2.0, activation="relu")
+    assert numbers(w.result, "C").size == 100
     with pytest.raises(ValueError, match="T == 500"):
         ConnectivityHeatmap(T=500)
+    for data, _ in sent:
+        json.dumps(data, allow_nan=False)
 
 
-@pytest.mark.parametrize("figure_class", [go.FigureWidget, FigureWidget])
-def test_an_array_reported_back_by_the_browser_does_not_break_the_kernel(figure_class):
-    """Seen in JupyterLab: after a redraw, the browser reports y as {"0": v0, ...}."""
-    fig = figure_class(go.Scatter(y=np.array([1.0, 2.0, 3.0])))
-    report = {
-        "trace_deltas": [{"uid": fig.data[0].uid, "y": {"0": 1.0, "1": 2.0, "2": 3.0}}],
-        "trace_edit_id": fig._last_trace_edit_id,
-    }
-    if figure_class is go.FigureWidget:  # plotly's own: the bug the subclass works around
-        with pytest.raises(ValueError, match="truth value of an array"):
-            fig._js2py_traceDeltas = report
-    else:
-        fig._js2py_traceDeltas = report
-        np.testing.assert_array_equal(fig.data[0].y, [1.0, 2.0, 3.0])
-
-
-def test_chain_heights_use_the_fixed_log_scale():
-    e = GradientFlowExplorer(T=40, weight_scale=1.0, activation="linear")
-    lo, hi = CHAIN_LOG_RANGE
-    assert e.chain.chain["height"] == pytest.approx([-lo / (hi - lo)] * 40, abs=1e-3)
-    assert isinstance(e.figure, go.FigureWidget)
+def test_gated_cells_explorer():
+    w = lg.CellExplorer(T=43, update_bias=-3.0, forget_bias=3.0)
+    x, y = lg.explorer_sentences(43)
+    curves = lg.cell_gradients(x, y, update_bias=-3.0, forget_bias=3.0)
+    np.testing.assert_array_equal(numbers(w.result, "gru"), curves["gru"])
+    w.set(show="LSTM", T=60)
+    assert w.result["setting"]["show"] == "LSTM" and numbers(w.result, "rnn").size == 60
+    assert w.spec["reach"] == lg.REACH_LABELS
+    with pytest.raises(ValueError, match="update_bias == 0.25"):
+        lg.CellExplorer(update_bias=0.25)

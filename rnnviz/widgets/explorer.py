@@ -112,7 +112,8 @@ class GradientFlowView(LiveView):
         if not isinstance(result, GradientFlow):  # check_flow has said so already
             raise TypeError(result)
         heading = "" if "figure" in parts or title is None else title
-        super().__init__(controls=(), heading=heading, parts=list(parts), speeds=list(SPEEDS),
-                         speed=speed)  # fmt: skip
+        super().__init__(
+            controls=(), heading=heading, parts=list(parts), speeds=list(SPEEDS), speed=speed,
+            result=flow_numbers(result, clip_threshold=clip_threshold, title=title),
+        )  # fmt: skip
         self.flow = result
-        self.result = flow_numbers(result, clip_threshold=clip_threshold, title=title)

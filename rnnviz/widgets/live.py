@@ -71,15 +71,17 @@ class LiveView(anywidget.AnyWidget):
     error = traitlets.Unicode("").tag(sync=True)
     _controls = ()
 
-    def __init__(self, setting=None, *, controls=None, heading="", **options):
+    def __init__(self, setting=None, *, controls=None, heading="", result=None, **options):
         controls = self._controls if controls is None else controls
         self._by_name = {c.name: c for c in controls}
-        super().__init__(spec=views.spec(controls, heading=heading, **options))
-        self.on_msg(_send_plotly)
-        if setting is not None:
+        state = {"spec": views.spec(controls, heading=heading, **options)}
+        if setting is not None:  # complete when opened: the browser may draw it at once
             setting = self._check(setting)
-            self.result = self.compute(setting)  # complete before it is first displayed
-            self.setting = setting
+            state |= {"setting": setting, "result": self.compute(setting)}
+        elif result is not None:  # a fixed result, no controls
+            state["result"] = result
+        super().__init__(**state)
+        self.on_msg(_send_plotly)
         self.observe(self._update, names="setting")
 
     def _check(self, setting):

@@ -235,7 +235,7 @@ export function chainView(el, speeds, initialSpeed) {
     }
     if (data.overflow) {
       const band = data.state.findLastIndex((s) => s === "inf" || s === "NaN");
-      const what = data.overflow.split(" (")[0];
+      const what = data.overflow;
       const note = mk(
         "text",
         { x: LEFT + 4, y: TOP + CELL + 19, class: "rnnviz-overflow" },

@@ -56,15 +56,16 @@ export function title(r) {
   return text;
 }
 
-export function overflowText(r) {
+// "overflow (inf) from step k back to step 1", and why, when the forward pass broke (`why`)
+export function overflowText(r, why = true) {
   const bad = r.first_nonfinite;
   if (bad === null || bad === undefined) return "";
   const what = r.nonfinite === "inf" ? "overflow (inf)" : "NaN";
   let text = `${what} from step ${bad} back to step 1`;
-  if (!Number.isFinite(r.loss))
-    text += ` (the forward pass itself overflowed: the loss is ${fmt(r.loss)})`;
+  if (why && !Number.isFinite(r.loss)) text += `${FORWARD}${fmt(r.loss)})`;
   return text;
 }
+const FORWARD = " (the forward pass itself overflowed: the loss is ";
 
 // the one-line result: the prediction and what happened
 export function statusLines(r) {
@@ -73,7 +74,7 @@ export function statusLines(r) {
       `${fmt(r.sigma_max * r.gamma, 3)}: ${verdict(r.regime)}`,
     `||dL/da<1>|| / ||dL/da<T>|| = ${fmt(r.ratio)}`,
   ];
-  if (r.first_nonfinite !== null) lines.push(overflowText(r).split(" (")[0]);
+  if (r.first_nonfinite !== null) lines.push(overflowText(r, false));
   return lines;
 }
 
@@ -189,7 +190,7 @@ export function chainData(r) {
     state,
     quantity: what,
     summary,
-    overflow: overflowText(r),
+    overflow: overflowText(r, false),
     ticks,
     stops: Array.from({ length: 9 }, (_, i) => viridis(i / 8)),
   };
@@ -360,7 +361,7 @@ export function figure(r) {
         borderwidth: 2,
         font: { size: 18, color: COLORS.black },
         visible: bad !== null,
-        text: html(overflowText(r).replace(" (the", "<br>(the")),
+        text: html(overflowText(r).replace(FORWARD, `<br>${FORWARD.trim()}`)),
       },
     ],
   });
