@@ -17,8 +17,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_ARGS = [
@@ -171,9 +169,10 @@ ALL_RUN = """() => {
   return k.status === 'idle' && (failed || code.every((c) => c.model.executionCount !== null));
 }"""
 RUN_ALL = "() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }"
-# every plotly figure on the page, once drawn, holds traces (an empty one never got its data)
-FIGURES_HAVE_DATA = """() => [...document.querySelectorAll('.jp-OutputArea-output .js-plotly-plot')]
-  .every((p) => p._fullData && p._fullData.length > 0)"""
+# every live view has drawn its result, and each of its figures holds traces
+VIEWS_DRAWN = """() => [...document.querySelectorAll('.rnnviz-view')].every((v) =>
+  v.dataset.drawn && [...v.querySelectorAll('.rnnviz-live-plot')].every(
+    (p) => p._fullData && p._fullData.length > 0))"""
 WIDGETS_RENDERED = """() => ![...document.querySelectorAll('.jp-OutputArea-output')].some(
   (o) => o.innerText.trim().startsWith('Loading widget'))"""
 # A fingerprint of what an output shows: the plotly SVGs and the chain's SVG.
@@ -207,6 +206,7 @@ def wait_run_all(page, timeout=150_000):
     """Wait until all cells have run (or one failed), the kernel is idle, the widgets drawn."""
     page.wait_for_function(ALL_RUN, timeout=timeout, polling=200)
     page.wait_for_function(WIDGETS_RENDERED, timeout=30_000, polling=200)
+    page.wait_for_function(VIEWS_DRAWN, timeout=60_000, polling=200)
 
 
 def run_all(page, timeout=150_000):
@@ -216,8 +216,8 @@ def run_all(page, timeout=150_000):
 
 
 def widget_outputs(page):
-    """The output areas that hold a widget view."""
-    return page.locator(".jp-OutputArea-output:has(.jupyter-widgets)")
+    """The output areas that hold a widget view (ipywidgets, or a live view of the course)."""
+    return page.locator(".jp-OutputArea-output:has(.jupyter-widgets, .rnnviz-view)")
 
 
 WATCH_KERNEL = """() => {
@@ -327,41 +327,26 @@ def screenshot(page, locator, path):
 
 @contextlib.contextmanager
 def opened_notebook(browser, lab, notebook, **context_options):
-    """A page (in a new browser context) with `notebook` open in a fresh kernel, all cells run.
+    """A page (in a new browser context) with `notebook` open in a fresh kernel, all cells run
+    and every live view drawn.
 
     `page.shot(name, locator=None)` saves a picture as test-artifacts/<notebook>-<name>.png.
-    On a busy machine the front end of a widget now and then fails to start ("[anywidget]
-    Failed to initialize model."), a known intermittent failure of the page, not of the
-    notebook: such a page is opened once more, in a new context with a new kernel. A second
-    failure stays a failure of the tests.
     """
-    for attempt in (1, 2):
-        context = browser.new_context(**context_options)
-        page = context.new_page()
-        page.js_errors = []
-        page.notebook = notebook
-        page.on("pageerror", lambda error, page=page: page.js_errors.append(str(error)))
-        page.shot = lambda name, locator=None, page=page: screenshot(
-            page,
-            locator or page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)"),
-            ARTIFACTS / f"{notebook.stem}-{name}.png",
-        )
+    context = browser.new_context(**context_options)
+    page = context.new_page()
+    page.js_errors = []
+    page.notebook = notebook
+    page.on("pageerror", lambda error: page.js_errors.append(str(error)))
+    page.shot = lambda name, locator=None: screenshot(
+        page,
+        locator or page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)"),
+        ARTIFACTS / f"{notebook.stem}-{name}.png",
+    )
+    try:
         open_notebook(page, lab, notebook.name)
         page.evaluate("() => window.jupyterapp.commands.execute('application:toggle-left-area')")
         watch_kernel(page)
         run_all(page)
-        started = not any("Failed to initialize model" in e for e in page.js_errors)
-        if started:  # the same failure, silent: a figure widget that never received its data
-            try:
-                page.wait_for_function(FIGURES_HAVE_DATA, timeout=30_000, polling=250)
-            except PlaywrightTimeout:
-                started = False
-        if attempt == 2 or started:
-            break
-        print(f"{notebook.name}: a widget front end failed to start; opening the page again")
-        context.close()
-        lab.shutdown_kernels()
-    try:
         yield page
     finally:
         context.close()

@@ -180,6 +180,7 @@
 
   // The boxes of the controls and views of each panel, for overlap and cut-off checks.
   const CONTROLS = [
+    ".rnnviz-control",
     ".widget-slider",
     ".widget-toggle-buttons",
     ".widget-dropdown",
@@ -191,7 +192,9 @@
     "select",
   ].join(", ");
   const VIEWS = ".js-plotly-plot, svg.rnnviz-chain-svg, .rnnviz-chain-status, .rnnviz-readout";
-  const TEXTS = ".widget-label, .widget-readout, button, .widget-html-content h3";
+  const TEXTS =
+    ".widget-label, .widget-readout, button, .widget-html-content h3, .rnnviz-control label," +
+    " .rnnviz-control output, .rnnviz-label, .rnnviz-view h3";
 
   function boxes(output) {
     const limit = output.getBoundingClientRect();

@@ -44,6 +44,8 @@ THEMES = {LIGHT: "light", DARK: "dark"}
 LOWEST = {}  # notebook -> theme -> the text of lowest contrast (for contrast.json)
 FOCUSABLE = """(panel) => [...panel.querySelectorAll('button, select, input, .noUi-handle,'
     + ' [contenteditable="true"], [tabindex]:not([tabindex="-1"])')]
+  .filter((e) => e.type !== 'radio' || e.checked
+    || !panel.querySelector(`input[type=radio][name="${e.name}"]:checked`))
   .filter((e) => !e.disabled && e.offsetParent !== null)
   .map((e, i) => { e.dataset.rnnvizTab = i; return (e.getAttribute('aria-label') || e.title
     || e.textContent.trim() || e.className).slice(0, 40); })"""
@@ -170,6 +172,9 @@ def tab_through(page, panel):
 def tab_to(page, panel, selector, order):
     """Focus the control before `selector` in the Tab `order`, then press Tab to reach it."""
     target = int(panel.locator(selector).get_attribute("data-rnnviz-tab"))
+    if order.index(target) == 0:  # the panel's first control: nothing of the panel before it
+        panel.locator(selector).focus()
+        return
     before = order[order.index(target) - 1]
     panel.locator(f"[data-rnnviz-tab='{before}']").focus()
     page.keyboard.press("Tab")
@@ -228,22 +233,23 @@ def test_keyboard_reaches_and_operates_every_control(zoomed_page):
             page.keyboard.press("ArrowUp" if last else "ArrowDown")
             assert speed.input_value() != value, "arrows do not change the speed"
 
-        # a toggle button: Space chooses it and the views are drawn again
-        toggle = panel.locator(".widget-toggle-button:not(.mod-active)").first
-        if toggle.count():
+        # a choice (radio buttons): an arrow key chooses the next option, the views are redrawn
+        choice = panel.locator(".rnnviz-options input[type=radio]:checked").first
+        if choice.count():
             before = fingerprint(panel)
-            toggle.focus()
-            page.keyboard.press("Space")
-            assert wait_for_change(panel, before) != before, "Space on a toggle button: no redraw"
-        # a slider: arrows move it (its readout shows the value; aria-valuenow is rounded)
-        slider = panel.locator(".widget-slider").first
-        handle, readout = slider.locator(".noUi-handle"), slider.locator(".widget-readout")
-        now = readout.inner_text()
-        handle.focus()
-        page.keyboard.press("ArrowLeft" if handle.get_attribute("aria-valuenow")
-                            == handle.get_attribute("aria-valuemax") else "ArrowRight")  # fmt: skip
-        page.wait_for_timeout(200)
-        assert readout.inner_text() != now, "arrows do not move the slider"
+            choice.focus()
+            page.keyboard.press("ArrowRight")
+            assert wait_for_change(panel, before) != before, "an arrow on a choice: no redraw"
+        # a slider: arrows move it, and its value beside it says so
+        slider = panel.locator(".rnnviz-control:has(input[type=range])").first
+        if slider.count():
+            handle, readout = slider.locator("input"), slider.locator("output")
+            now = readout.inner_text()
+            handle.focus()
+            at_max = handle.input_value() == handle.get_attribute("max")
+            page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
+            page.wait_for_timeout(200)
+            assert readout.inner_text() != now, "arrows do not move the slider"
     assert problems(page) == []
     assert page.js_errors == []
 

@@ -268,6 +268,7 @@ function slider(parent, c, value, onChange) {
   const row = make("div", { class: "rnnviz-control", "data-name": c.name }, parent);
   make("label", { for: id }, row, c.label);
   const input = make("input", { type: "range", id, min: 0, max: c.values.length - 1, step: 1 });
+  input.dataset.values = JSON.stringify(c.values); // for a page script or a test to read
   row.appendChild(input);
   const output = make("output", { for: id }, row);
   const set = (v) => {
@@ -320,7 +321,9 @@ export function controls(model, parent) {
   const current = () => ({ ...model.get("setting") });
   for (const c of spec.controls) {
     const onChange = (v) => {
-      model.set("setting", { ...current(), [c.name]: v });
+      const setting = { ...current(), [c.name]: v };
+      parent.dataset.asked = JSON.stringify(setting); // drawn when data-setting says the same
+      model.set("setting", setting);
       model.save_changes();
     };
     const value = current()[c.name];
