@@ -7,13 +7,20 @@ BIN    := $(VENV)/bin
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 BIOME  := node_modules/.bin/biome
 
-.PHONY: lab test lint format bench strip clean notebooks browser site
+.PHONY: lab present test lint format bench strip clean notebooks browser site soak
 
 # lab-settings/overrides.json: JupyterLab's defaults for this course (no news or update prompt
 # over the figures on first start); the user's own settings still apply on top.
 lab: $(VENV)/.course
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks \
 	  --LabApp.app_settings_dir=$(CURDIR)/lab-settings $(ROOT_FLAG)
+
+# One notebook as an app for a projector, without code cells: make present NOTEBOOK=02
+# (Voila, offline; the live views are the same modules JupyterLab runs).
+NOTEBOOK ?= 02
+present: $(VENV)/.course
+	$(BIN)/voila $(firstword $(wildcard notebooks/$(NOTEBOOK)*.ipynb) $(NOTEBOOK)) \
+	  --Voila.ip=127.0.0.1
 
 test: $(VENV)/.test browser $(BIOME) site
 	$(BIN)/ruff check .
@@ -28,11 +35,16 @@ test: $(VENV)/.test browser $(BIOME) site
 site: $(VENV)/.course $(BIOME)
 	$(BIN)/python site/build.py $(if $(REPOSITORY),--repository $(REPOSITORY),)
 
+# Run notebooks 02, 04 and 06 twenty times in JupyterLab; stop at the first empty or stale view.
+soak: $(VENV)/.test browser
+	$(BIN)/python tests/browser/soak.py 20
+
 bench: $(VENV)/.bench
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_explorer.py
 	$(BIN)/python benchmarks/bench_browser.py
 	$(BIN)/python benchmarks/bench_site.py
+	$(BIN)/python benchmarks/bench_import.py
 
 lint: $(VENV)/.test $(BIOME)
 	$(BIN)/ruff check --fix .

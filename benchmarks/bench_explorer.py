@@ -1,9 +1,10 @@
-"""Kernel-side cost of one slider change in the GradientFlowExplorer: compute, then redraw.
+"""Kernel-side cost of one slider change in the GradientFlowExplorer: compute, then send.
 
 Budget: well under 20 ms at the defaults (T = 50, n_a = 32), under 50 ms at the largest
-settings (T = 200, n_a = 64). A change runs `gradient_flow` (diagnostics.explore) and redraws
-the FigureWidget in one batch_update, the chain and the readouts; this measures the whole
-observer, as a drag of the slider runs it, and its two halves.
+settings (T = 200, n_a = 64). A change of the view's `setting` runs `gradient_flow` (one
+forward and one backward pass, diagnostics.explore) and sets `result`, the numbers as float64
+bytes, which the browser's module draws; this measures the whole observer, as a move of a
+control runs it, and its two halves (compute, and turning the result into what is sent).
 
     .venv/bin/python benchmarks/bench_explorer.py
 """
@@ -12,8 +13,7 @@ import os
 import statistics
 import time
 
-from rnnviz.figures import draw_gradient_norms
-from rnnviz.views import chain_data, gradient_flow
+from rnnviz.views import flow_numbers, gradient_flow
 from rnnviz.widgets import GradientFlowExplorer
 
 REPEAT = 40
@@ -37,22 +37,20 @@ def ms(seconds):
 
 
 def measure(settings):
-    """Median and 90th percentile of: the whole slider change, the compute, the redraw."""
+    """Median and 90th percentile of: the whole slider change, the compute, the numbers sent."""
     explorer = GradientFlowExplorer(**settings)
     whole, compute, draw = [], [], []
     for i in range(REPEAT):
         seed = 1 + i % 5  # the seed slider: a full recompute, the same cost as any other slider
         start = time.perf_counter()
-        explorer.controls["seed"].value = seed
+        explorer.set(seed=seed)
         whole.append(time.perf_counter() - start)
         s = explorer.settings
         start = time.perf_counter()
         result = gradient_flow(**s)
         compute.append(time.perf_counter() - start)
         start = time.perf_counter()
-        with explorer.figure.batch_update():
-            draw_gradient_norms(explorer.figure, result, clip_threshold=s["clip_threshold"])
-        explorer.chain.chain = chain_data(result, clip_threshold=s["clip_threshold"])
+        flow_numbers(result, setting=s)
         draw.append(time.perf_counter() - start)
     return [(statistics.median(t), sorted(t)[int(0.9 * len(t))]) for t in (whole, compute, draw)]
 
@@ -63,7 +61,7 @@ def main():
         f"  cpus {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}, "
         f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}"
     )
-    print(f"  {'setting':44s} {'whole change':>22s} {'compute':>22s} {'redraw':>22s}")
+    print(f"  {'setting':44s} {'whole change':>22s} {'compute':>22s} {'send':>22s}")
     for label, settings in SETTINGS.items():
         parts = measure(settings)
         cells = "".join(f"{ms(m)} ({ms(p).strip():>8s})  " for m, p in parts)

@@ -104,7 +104,7 @@ def explorer(browser, url, outside, presses=0):
         page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
         page.wait_for_function(
             f"(v) => {{ const s = document.querySelector('{EXPLORER}');"
-            " return s.dataset.drawn !== v && s.dataset.drawn === s.dataset.version; }",
+            " return s.dataset.drawn !== v && s.dataset.asked === s.dataset.setting; }",
             arg=before,
             polling=5,
         )

@@ -5,7 +5,6 @@ from dataclasses import replace
 from .._checks import check_choice, check_float, check_float_pair, check_int_pair
 from .._format import fmt
 from ..diagnostics import GradientFlow
-from ..figures.style import check_flow
 from ..views import EXPLORER, flow_numbers, gradient_flow
 from .live import LiveView, module_source
 
@@ -105,6 +104,8 @@ class GradientFlowView(LiveView):
     _esm = module_source("explorer.js")
 
     def __init__(self, result, *, title=None, clip_threshold=None, parts=("figure",), speed=30):
+        from ..figures.style import check_flow  # (figures loads plotly: only when needed)
+
         check_flow(result, clip_threshold, title)
         if not parts or any(p not in ("chain", "figure", "readouts") for p in parts):
             raise ValueError(f"parts == {parts!r}, must name some of 'chain', 'figure', 'readouts'")

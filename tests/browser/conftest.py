@@ -4,16 +4,25 @@ Without Chromium (or Playwright) the tests are skipped locally, with the reason,
 the environment variable CI is set: CI must run them.
 """
 
+import functools
+import http.server
 import os
+import sys
+import threading
+from pathlib import Path
 
 import pytest
 from labdriver import (
     CHROMIUM_ARGS,
+    LIVE_VIEWS,
     chromium_path,
     jupyter_lab,
     opened_notebook,
     widget_notebooks,
 )
+
+ROOT = Path(__file__).resolve().parents[2]
+SITE = ROOT / "build" / "site"
 
 
 def _missing(reason):
@@ -44,7 +53,7 @@ def browser(chromium):
 
 @pytest.fixture(scope="session")
 def lab(browser, tmp_path_factory):
-    with jupyter_lab(widget_notebooks(), tmp_path_factory.mktemp("lab")) as lab:
+    with jupyter_lab([*widget_notebooks(), LIVE_VIEWS], tmp_path_factory.mktemp("lab")) as lab:
         yield lab
 
 
@@ -60,3 +69,27 @@ def notebook_page(request, browser, lab):
         browser, lab, request.param, viewport={"width": 1400, "height": 1000}
     ) as page:
         yield page
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url():
+    """build/site (built first if out of date), served from 127.0.0.1 by a thread."""
+    sys.path.insert(0, str(ROOT / "site"))
+    from coursesite import build
+
+    repository = os.environ.get("REPOSITORY") or None
+    if not build.up_to_date(SITE, repository):
+        build.build(SITE, repository)
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(SITE))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()

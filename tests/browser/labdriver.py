@@ -66,6 +66,9 @@ def widgets_shown(path):
     return {name for name in WIDGET_NAMES if name in code}
 
 
+LIVE_VIEWS = Path(__file__).with_name("live-views.ipynb")  # each live view at a site setting
+
+
 def widget_notebooks():
     """Every notebooks/*.ipynb whose code uses a widget, and the demo notebook of this folder."""
     found = [path for path in sorted((ROOT / "notebooks").glob("*.ipynb")) if widgets_shown(path)]
@@ -145,6 +148,46 @@ def jupyter_lab(notebooks, workdir):
     finally:
         with contextlib.suppress(Exception):
             lab.shutdown_kernels()
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+@contextlib.contextmanager
+def voila(notebooks, workdir):
+    """Start Voila on copies of `notebooks` in `workdir` (served as apps, no code shown), as the
+    README's projector path runs it; yield its base URL. `/voila/render/<name>` shows one."""
+    root = Path(workdir) / "voila-root"
+    root.mkdir(parents=True, exist_ok=True)
+    for nb in notebooks:
+        shutil.copy(nb, root / Path(nb).name)
+    port = _free_port()
+    command = [
+        sys.executable, "-m", "voila", str(root), "--no-browser", f"--port={port}",
+        "--Voila.ip=127.0.0.1", "--ServerApp.port_retries=0",
+    ]  # fmt: skip
+    env = {**os.environ, "JUPYTER_PLATFORM_DIRS": "1"}
+    log = open(Path(workdir) / "voila.log", "wb")  # noqa: SIM115 (closed below)
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"voila exited: see {Path(workdir) / 'voila.log'}")
+            try:
+                with urllib.request.urlopen(f"{url}/voila/tree", timeout=5):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("voila did not start within 90 s") from None
+                time.sleep(0.3)
+        yield url
+    finally:
         process.terminate()
         try:
             process.wait(timeout=20)

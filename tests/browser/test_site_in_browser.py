@@ -1,58 +1,37 @@
 """The website in headless Chromium, served from localhost, with every other request blocked.
 
 Every page opens without a console error and without a request leaving the site; each
-kernel-free widget's sliders and buttons, moved with the keyboard, change its figure, and the
-readouts then say what the widget in JupyterLab says for that setting; Play animates the
+kernel-free view's sliders and buttons, moved with the keyboard, change its figure, and the
+readouts and title are then what the view's module derives from the kernel's numbers for that
+setting (the module JupyterLab runs: tests/browser/test_one_renderer.py); Play animates the
 gradient chain; the quiz answers as the notebook's quiz does. Screenshots go to test-artifacts/.
 """
 
 import contextlib
-import functools
-import http.server
-import os
+import json
 import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from jsviews import derive
 from labdriver import ARTIFACTS, fingerprint, frame_times, record_frames, wait_for_change
 
 import rnnviz as rv
+from rnnviz import views
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "site"))
 
-from coursesite import build  # noqa: E402
 
 pytestmark = pytest.mark.browser
 SITE = ROOT / "build" / "site"
 PAGES = ["index.html"] + [f"{p.stem}.html" for p in sorted((ROOT / "notebooks").glob("*.ipynb"))]
+SETTLED = "(v) => !v.dataset.asked || v.dataset.asked === v.dataset.setting"
 READY = """() => [...document.querySelectorAll('.rnnviz-site-widget')].every((s) => s.dataset.ready)
   && [...document.querySelectorAll('.rnnviz-plot')].every(
     (p) => p.dataset.drawn || p.closest('details:not([open])'))"""
-
-
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def site_url():
-    """build/site (built first if out of date), served from 127.0.0.1 by a thread."""
-    repository = os.environ.get("REPOSITORY") or None
-    if not build.up_to_date(SITE, repository):
-        build.build(SITE, repository)
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(SITE))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
 
 
 @contextlib.contextmanager
@@ -211,26 +190,15 @@ def test_explorer_controls_change_the_figure_and_match_the_widget(browser, site_
         before = fingerprint(figure)
         move(page, section.locator('input[type="radio"]:checked'))  # the next activation
         assert wait_for_change(figure, before) != before, f"{name}: the activation changed nothing"
-        page.wait_for_function(
-            "(s) => s.dataset.drawn === s.dataset.version", arg=section.element_handle()
-        )
-        # the readouts are those of the notebook's widget at the setting now shown
-        setting = section.evaluate(
-            """(s) => Object.fromEntries([...s.querySelectorAll('.rnnviz-control')].map((c) => [
-                 c.querySelector('label, .rnnviz-label').textContent,
-                 c.querySelector('output')?.textContent
-                   ?? c.querySelector('input:checked').value]))"""
-        )
-        clip = setting["clip threshold c"]
-        w = rv.GradientFlowExplorer(
-            T=int(setting["sequence length T"]),
-            weight_scale=float(setting["σ_max(W_aa)"]),
-            clip_threshold=None if clip == "off" else float(clip),
-            activation=setting["activation g"],
-        )
-        assert section.locator(".rnnviz-readout-box").inner_html() == w.readout.value
+        # what the page shows is what the explorer's module derives from the kernel's numbers
+        page.wait_for_function(SETTLED, arg=section.element_handle())
+        setting = json.loads(section.get_attribute("data-setting"))
+        kernel = views.flow_numbers(views.gradient_flow(**setting), setting=setting)
+        derived = derive("explorer", [kernel])[0]
+        shown = section.locator(".rnnviz-readout-box .rnnviz-value").all_inner_texts()
+        assert shown == list(derived["readouts"].values())
         title = figure.locator(".gtitle").text_content()
-        assert title == w.figure.layout.title.text.replace("&lt;", "<").replace("&gt;", ">")
+        assert title == derived["title"]
         shot(page, f"{Path(name).stem}-explorer-moved", section)
         assert not page.errors and not page.outside
 
@@ -274,12 +242,12 @@ def test_other_widgets_sliders_change_the_figure(browser, site_url, kind):
             move(page, section.locator('input[type="radio"]:checked'))
             assert wait_for_change(figure, before) != before, "the activation changed nothing"
         if kind == "clipping":
-            page.wait_for_function(
-                "(s) => s.dataset.drawn === s.dataset.version", arg=section.element_handle()
-            )
-            values = [float(o) for o in section.locator("output").all_inner_texts()]
-            w = rv.ClippingGeometry(g=values[:2], clip_threshold=values[2])
-            assert section.locator(".rnnviz-readout-box").inner_html() == w.readout.value
+            page.wait_for_function(SETTLED, arg=section.element_handle())
+            setting = json.loads(section.get_attribute("data-setting"))
+            r = views.clipping_geometry((setting["g1"], setting["g2"]), setting["clip_threshold"])
+            derived = derive("clipping", [views.clip_numbers(r, setting=setting)])[0]
+            shown = section.locator(".rnnviz-readout-box .rnnviz-value").all_inner_texts()
+            assert shown == list(derived["readouts"].values())
         shot(page, kind, section)
         assert not page.errors and not page.outside
 

@@ -293,6 +293,7 @@ function choice(parent, c, value, onChange) {
   const row = make("div", { class: "rnnviz-control rnnviz-choice", role: "radiogroup" }, parent);
   row.setAttribute("aria-labelledby", id);
   row.dataset.name = c.name;
+  row.dataset.values = JSON.stringify(c.values);
   make("span", { id, class: "rnnviz-label" }, row, c.label);
   const box = make("div", { class: "rnnviz-options" }, row);
   const inputs = c.values.map((option, i) => {
