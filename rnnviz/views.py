@@ -163,6 +163,23 @@ EXPLORER = (
     Control("seed", "seed", tuple(range(0, 21)), 0, site=()),
 )  # fmt: skip
 
+# The instructor card's moves (docs/instructor-card.md), as the explorer's "Move" menu: each sets
+# every control, from the defaults. ★: the six essential moves of the 10 minutes the plan gives.
+PRESETS = (
+    ("1 ★ vanishing: tanh, σ = 0.9, T = 50", {}),
+    ("2 longer: T = 150", {"T": 150}),
+    ("3 ★ a flat line: linear, σ = 1", {"activation": "linear", "weight_scale": 1.0}),
+    ("4 ★ linear, σ = 1.05", {"activation": "linear", "weight_scale": 1.05}),
+    ("5 ★ linear, σ = 1.05, T = 150", {"activation": "linear", "weight_scale": 1.05, "T": 150}),
+    ("6 linear, σ = 0.95", {"activation": "linear", "weight_scale": 0.95}),
+    ("7 sigmoid, σ = 1", {"activation": "sigmoid", "weight_scale": 1.0}),
+    ("8 ★ float32 overflows: linear, σ = 2, T = 200",
+     {"activation": "linear", "weight_scale": 2.0, "T": 200, "dtype": "float32"}),
+    ("9 float64: linear, σ = 2, T = 200",
+     {"activation": "linear", "weight_scale": 2.0, "T": 200, "dtype": "float64"}),
+    ("10 ★ clipping: c = 0.01", {"clip_threshold": 0.01}),
+)  # fmt: skip
+
 # Clipping a 2-D gradient; the website: g in steps of 0.2, c in steps of 0.2 and 0.1.
 CLIPPING = (
     Control("g1", "g₁", _steps(-3.0, 3.0, 0.1), 2.4, digits=2, site=_steps(-3.0, 3.0, 0.2)),

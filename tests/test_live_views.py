@@ -73,7 +73,7 @@ def test_the_figure_shows_the_result(fake_flow):
     np.testing.assert_allclose(fig["data"][1]["y"], [0.9**3, 0.81, 0.9, 1.0])
     assert fig["layout"]["yaxis"]["type"] == "log"
     assert not fig["data"][3]["visible"] and not fig["data"][4]["visible"]
-    assert "vanishing predicted" in fig["layout"]["annotations"][0]["text"]
+    assert "vanishing predicted" in view["result"] and "(vanished)" in view["result"]
     assert not fig["layout"]["shapes"][0]["visible"]
 
 
@@ -102,15 +102,15 @@ def test_overflow_is_shown_where_the_numbers_are(fake_flow, grad_norm, expected)
     r = fake_flow(grad_norm, loss=loss)
     view = explorer(r)
     layout, d = view["figure"]["layout"], view["figure"]["data"]
-    assert layout["annotations"][1]["visible"] and expected in layout["annotations"][1]["text"]
+    assert layout["annotations"][0]["visible"] and expected in layout["annotations"][0]["text"]
     assert layout["shapes"][0]["visible"] and layout["shapes"][0]["x1"] == r.first_nonfinite + 0.5
-    assert expected.split(" back")[0] in layout["annotations"][0]["text"]
+    assert expected.split(" back")[0] in view["result"]
     bad = ~np.isfinite(grad_norm)
     assert d[5]["x"] == list(np.arange(1, 5)[bad])
     assert set(d[5]["marker"]["symbol"]) == {"x"}
     assert view["readouts"]["overflow"].startswith(expected)
     if np.isnan(loss):
-        assert "forward pass itself overflowed" in layout["annotations"][1]["text"]
+        assert "forward pass itself overflowed" in layout["annotations"][0]["text"]
     states = view["chain"]["state"]
     assert [s for s, b in zip(states, bad, strict=True) if b] == [r.nonfinite] * bad.sum()
 

@@ -129,7 +129,7 @@ def test_float32_overflow_is_shown_not_raised(weight_scale):
     e = GradientFlowExplorer(T=200, weight_scale=weight_scale, activation="linear", dtype="float32")
     assert e.flow.nonfinite == "NaN" and e.flow.first_nonfinite == 200
     view = derive("explorer", [e.result])[0]
-    note = view["figure"]["layout"]["annotations"][1]
+    note = view["figure"]["layout"]["annotations"][0]
     assert "NaN from step 200 back to step 1" in note["text"]
     assert "forward pass itself overflowed" in note["text"]
     assert set(view["chain"]["state"]) == {"NaN"}
@@ -138,7 +138,7 @@ def test_float32_overflow_is_shown_not_raised(weight_scale):
     # the same setting in float64 stays finite: float32 overflows sooner
     e.set(dtype="float64")
     assert e.flow.first_nonfinite is None
-    assert not derive("explorer", [e.result])[0]["figure"]["layout"]["annotations"][1]["visible"]
+    assert not derive("explorer", [e.result])[0]["figure"]["layout"]["annotations"][0]["visible"]
 
 
 @pytest.mark.parametrize("T", [2, 50, 200])

@@ -5,7 +5,7 @@ from dataclasses import replace
 from .._checks import check_choice, check_float, check_float_pair, check_int_pair
 from .._format import fmt
 from ..diagnostics import GradientFlow
-from ..views import EXPLORER, flow_numbers, gradient_flow
+from ..views import EXPLORER, PRESETS, flow_numbers, gradient_flow
 from .live import LiveView, module_source
 
 SPEEDS = (5, 10, 20, 30, 60)  # time steps per second the chain's animation offers
@@ -30,6 +30,9 @@ class GradientFlowExplorer(LiveView):
     seed : int, default 0, in seed_range (default (0, 20))
     dtype : "float64" (default) or "float32" (overflows sooner)
     speed : steps per second of the chain's animation, one of 5, 10, 20, 30, 60 (default 30)
+
+    The "Move" menu sets every control to one of the instructor card's moves (`views.PRESETS`);
+    Reset puts every control back where the explorer started.
 
     Attributes: `setting` (the controls' values), `result` (what the browser draws), `flow` (the
     `GradientFlow` of the current setting). Move a control from Python with `set(T=100)`.
@@ -76,6 +79,8 @@ class GradientFlowExplorer(LiveView):
             heading="Gradient flow through time: the loss sits at the last step T",
             speeds=list(SPEEDS),
             speed=speed,
+            presets=[[label, moves] for label, moves in PRESETS],
+            defaults={c.name: c.default for c in EXPLORER},
         )
 
     def compute(self, setting):

@@ -46,9 +46,10 @@ def live(d):
         _off_grid(d["kind"], ", ".join(problems))
         return None
     spec = views.spec(controls, site=True, heading=d["spec"].get("heading", ""))
-    spec |= {k: v for k, v in d["spec"].items() if k not in spec}  # parts, speeds, ...
+    spec |= {k: v for k, v in d["spec"].items() if k not in spec}  # parts, presets, ...
     if controls:
         spec["note"] = note(controls)
+        spec["fixed"] = {c.name: setting.get(c.name, c.default) for c in controls if c.site == ()}
     out = {"kind": kind, "module": module, "spec": spec, "setting": setting}
     if not controls:
         out["result"] = d["result"]

@@ -57,6 +57,9 @@ def test_cells_run_and_widgets_render(notebook_page):
         page.shot(f"widget{i}", outputs.nth(i))
     assert problems(page) == []
     assert page.js_errors == []
+    # plotly.js came once for the page, from the kernel, however many live views it draws
+    live = page.locator(".rnnviz-live-plot").count()
+    assert page.evaluate("() => window.rnnvizPlotlyAsked ?? 0") == (1 if live else 0), live
 
 
 def test_every_control_changes_its_view_and_the_view_shows_its_setting(notebook_page):

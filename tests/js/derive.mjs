@@ -12,6 +12,7 @@ const views = {
       return {
         title: m.title(r),
         status: m.statusLines(r),
+        result: m.resultLine(r),
         readouts: m.readouts(r),
         chain: m.chainData(r),
         figure: m.figure(r),

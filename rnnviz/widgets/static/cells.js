@@ -11,6 +11,7 @@ import {
   frame,
   html,
   layout,
+  legendBelow,
   logTicks,
   num,
   plain,
@@ -18,6 +19,7 @@ import {
   positive,
   readoutTable,
   SMALL,
+  stageSize,
 } from "./common.js";
 
 export const FIGURE_SIZE = [900, 620];
@@ -62,7 +64,7 @@ export function readouts(c, labels) {
   return rows;
 }
 
-export function figure(c, show = "all three") {
+export function figure(c, show = "all three", [width, height] = FIGURE_SIZE) {
   const T = c.T;
   const k = Array.from({ length: T }, (_, i) => i + 1);
   const ys = Object.fromEntries(CURVES.map(([key]) => [key, positive(c[key])]));
@@ -72,7 +74,7 @@ export function figure(c, show = "all three") {
     .filter(Number.isFinite);
   const top = shown.length ? 10 * Math.max(...shown) : 10;
   const bottom = shown.length ? Math.max(Math.min(...shown) / 10, 1e-300) : 0.1;
-  const [tickvals, ticktext] = logTicks(bottom, top);
+  const [tickvals, ticktext] = logTicks(bottom, top, Math.max(3, Math.floor(height / 60)));
   const data = CURVES.map(([key, name, color, dash, symbol], i) => ({
     type: "scatter",
     name: html(name),
@@ -85,14 +87,20 @@ export function figure(c, show = "all three") {
     marker: { symbol, size: 7, color: COLORS[color] },
     hovertemplate: html(`${name}<br>step k = %{x}: %{y:.3g}<extra></extra>`),
   }));
+  const below = legendBelow(
+    data.filter((t) => t.visible).map((t) => t.name),
+    width,
+    height,
+  );
   return {
     data,
     layout: layout({
       title: `The gradient of the loss at step T = ${T}, at every step k`,
-      width: FIGURE_SIZE[0],
-      height: FIGURE_SIZE[1],
-      legend: { orientation: "h", x: 0, y: -0.2, yanchor: "top", font: { size: SMALL } },
-      margin: { l: 100, r: 30, t: 80, b: 170 },
+      title_size: Math.round(Math.max(13, Math.min(18, (width - 24) / 32))),
+      width,
+      height,
+      legend: below.legend,
+      margin: { l: 70, r: 12, ...below.margin },
       shapes: [
         {
           type: "line",
@@ -134,11 +142,17 @@ export function figure(c, show = "all three") {
 }
 
 function render({ model, el }) {
-  const view = frame(model, el, { figureSize: FIGURE_SIZE });
+  const view = frame(model, el, {});
   const stop = follow(model, el, view, async (result) => {
     const c = curves(result);
-    view.readout.innerHTML = readoutTable(readouts(c, model.get("spec").reach));
-    const fig = figure(c, result.setting?.show ?? "all three");
+    const rows = readouts(c, model.get("spec").reach);
+    view.result.textContent = Object.entries(rows)
+      .slice(1)
+      .map(([k, v]) => `${k.split(",")[0]}${k.includes("c path") ? " (c)" : ""} ${v.split(" ")[0]}`)
+      .join(" · ");
+    view.readout.innerHTML = readoutTable(rows);
+    const [w, h] = stageSize(view.stage, [300, FIGURE_SIZE[1]]);
+    const fig = figure(c, result.setting?.show ?? "all three", [Math.min(w, 1000), h]);
     await plot(model, view.figure, fig, `Figure: ${plain(fig.layout.title.text)}`);
   });
   return () => {

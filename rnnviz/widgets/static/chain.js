@@ -93,7 +93,7 @@ export function chainView(el, speeds, initialSpeed) {
     `step ${i + 1}: ${data.quantity} = ${data.text[i]} = ${data.relative[i]} × ||dL/da<T>||`;
 
   function draw() {
-    width = Math.max(el.clientWidth || 0, 640);
+    width = Math.max(el.clientWidth || 0, 480);
     if (!data?.T) {
       svg.replaceChildren();
       svg.removeAttribute("aria-label");
@@ -175,7 +175,9 @@ export function chainView(el, speeds, initialSpeed) {
       "← backward: the gradient dL/da<k> travels from step T to step 1",
     );
 
-    const every = [1, 2, 5, 10, 20, 25, 50, 100].find((n) => n * dx >= 40) || 100;
+    // step labels at least a label's width apart (3 digits need more room than 1)
+    const gap = 10 * String(T).length + 18;
+    const every = [1, 2, 5, 10, 20, 25, 50, 100].find((n) => n * dx >= gap) || 100;
     cols = [];
     for (let i = 0; i < T; i++) {
       const x = xOf(i, dx),
@@ -228,7 +230,7 @@ export function chainView(el, speeds, initialSpeed) {
       if (s === "ok") bar.setAttribute("fill", data.color[i]);
       if (s !== "ok" && bw >= 26)
         mk("text", { x: x, y: BASE - h - 6, "text-anchor": "middle" }, g, s === "zero" ? "0" : s);
-      const last = i === T - 1 && (T % every) * dx >= 30;
+      const last = i === T - 1 && (T % every) * dx >= gap;
       if ((i + 1) % every === 0 || (i === 0 && every >= 5) || last)
         mk("text", { x: x, y: BASE + 20, "text-anchor": "middle" }, svg, String(i + 1));
       cols.push(g);
@@ -405,7 +407,7 @@ export function chainView(el, speeds, initialSpeed) {
     }
   };
   const resize = new ResizeObserver(() => {
-    if (Math.abs(Math.max(el.clientWidth || 0, 640) - width) > 1) draw();
+    if (Math.abs(Math.max(el.clientWidth || 0, 480) - width) > 1) draw();
   });
   resize.observe(el);
   draw();

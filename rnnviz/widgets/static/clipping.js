@@ -9,10 +9,12 @@ import {
   formatF,
   frame,
   layout,
+  legendBelow,
   num,
   plain,
   plot,
   readoutTable,
+  stageSize,
   TEXT_COLORS,
 } from "./common.js";
 
@@ -70,7 +72,7 @@ const STYLES = [
   ],
 ];
 
-export function figure(r) {
+export function figure(r, [width, height] = FIGURE_SIZE) {
   const c = r.clip_threshold;
   const data = STYLES.map(([key, name, label, color, dash, width, place]) => ({
     type: "scatter",
@@ -91,10 +93,16 @@ export function figure(r) {
     data,
     layout: layout({
       title: title(r),
-      width: FIGURE_SIZE[0],
-      height: FIGURE_SIZE[1],
-      legend: { orientation: "h", x: 0, y: -0.12, yanchor: "top" },
-      margin: { l: 80, r: 30, t: 70, b: 150 },
+      title_size: Math.round(Math.max(13, Math.min(18, (width - 24) / (0.56 * title(r).length)))),
+      width,
+      height,
+      ...(({ legend, margin }) => ({ legend, margin: { l: 60, r: 12, ...margin } }))(
+        legendBelow(
+          data.map((t) => t.name),
+          width,
+          height,
+        ),
+      ),
       shapes: [
         { type: "rect", line: { color: COLORS.orange, width: 2, dash: "dash" }, ...box },
         { type: "circle", line: { color: COLORS.blue, width: 2, dash: "dot" }, ...box },
@@ -118,11 +126,14 @@ export function figure(r) {
 }
 
 function render({ model, el }) {
-  const view = frame(model, el, { figureSize: FIGURE_SIZE });
+  const view = frame(model, el, {});
   const stop = follow(model, el, view, async (result) => {
     const r = geometry(result);
-    view.readout.innerHTML = readoutTable(readouts(r));
-    const fig = figure(r);
+    const rows = readouts(r);
+    view.result.textContent = `by value: ${rows["clipped by value"].split(": ").at(-1)} · by norm: ${rows["clipped by norm"].split(": ").at(-1)}`;
+    view.readout.innerHTML = readoutTable(rows);
+    const [w, h] = stageSize(view.stage, [300, FIGURE_SIZE[1]]);
+    const fig = figure(r, [Math.min(w, h + 40), h]);
     await plot(model, view.figure, fig, `Figure: ${plain(fig.layout.title.text)}`);
   });
   return () => {

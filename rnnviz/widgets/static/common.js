@@ -158,18 +158,40 @@ const AXIS = {
 
 // plotly's white template with the course's fonts; `extra` overrides, axes merged
 export function layout(extra = {}) {
-  const { xaxis = {}, yaxis = {}, title = "", ...rest } = extra;
+  const { xaxis = {}, yaxis = {}, title = "", title_size = 20, ...rest } = extra;
   return {
     paper_bgcolor: "#fff",
     plot_bgcolor: "#fff",
     font: FONT,
-    title: { text: html(title), x: 0, xanchor: "left", font: { size: 20 } },
+    title: { text: html(title), x: 0, xanchor: "left", font: { size: title_size } },
     margin: { l: 90, r: 30, t: 70, b: 80 },
     hoverlabel: { font: { size: SMALL } },
     legend: { font: { size: SMALL } },
     xaxis: { ...AXIS, ...xaxis },
     yaxis: { ...AXIS, ...yaxis },
     ...rest,
+  };
+}
+
+// A horizontal legend under the x axis, and the bottom margin it needs: its entries packed into
+// rows as wide as the figure (about 7.5 px a character at 14 px, plus the symbol).
+export function legendBelow(names, width, height, { top = 40, axis = 52 } = {}) {
+  const size = width < 600 ? 13 : 16; // the smallest text of a figure: 16 px, 13 on a phone
+  let rows = 1;
+  let used = 0;
+  for (const name of names) {
+    const w = 48 + 0.54 * size * plain(name).length;
+    if (used && used + w > width - 20) {
+      rows++;
+      used = 0;
+    }
+    used += w;
+  }
+  const bottom = axis + (size + 8) * rows + 8;
+  const plotHeight = Math.max(height - top - bottom, 60);
+  return {
+    legend: { orientation: "h", x: 0, y: -axis / plotHeight, yanchor: "top", font: { size } },
+    margin: { t: top, b: bottom },
   };
 }
 
@@ -221,6 +243,7 @@ export function loadPlotly(model) {
       document.head.appendChild(script);
     };
     model.on("msg:custom", onMessage);
+    globalThis.rnnvizPlotlyAsked = (globalThis.rnnvizPlotlyAsked ?? 0) + 1; // once per page
     model.send({ type: "plotly.js?" });
   });
   return globalThis.rnnvizPlotly;
@@ -237,15 +260,13 @@ export async function plot(model, el, figure, label) {
 
 // --- controls ---------------------------------------------------------------------------------
 
-const make = (tag, attrs = {}, parent = null, text = null) => {
+export const make = (tag, attrs = {}, parent = null, text = null) => {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
   if (text !== null) el.textContent = text;
   if (parent) parent.appendChild(el);
   return el;
 };
-
-export { make };
 
 // ids unique on the page: every view's module is evaluated on its own, each counts from 0
 const PREFIX = Math.random().toString(36).slice(2, 8);
@@ -318,12 +339,13 @@ function choice(parent, c, value, onChange) {
 export function controls(model, parent) {
   const spec = model.get("spec");
   const box = make("div", { class: "rnnviz-controls" }, parent);
+  const view = parent.closest(".rnnviz-view") ?? parent;
   const setters = {};
   const current = () => ({ ...model.get("setting") });
   for (const c of spec.controls) {
     const onChange = (v) => {
       const setting = { ...current(), [c.name]: v };
-      parent.dataset.asked = JSON.stringify(setting); // drawn when data-setting says the same
+      view.dataset.asked = JSON.stringify(setting); // drawn when data-setting says the same
       model.set("setting", setting);
       model.save_changes();
     };
@@ -339,25 +361,110 @@ export function controls(model, parent) {
   return () => model.off("change:setting", sync);
 }
 
-// --- the frame: a heading, the controls, a figure on a card, readouts beside it ---------------
+// --- the frame: one screen from a projector to a phone -------------------------------------
+//
+// A heading; a side with the class's moves (presets, Reset), the controls and a one-line
+// result; a stage with the figure (or the chain); the other readouts folded below. Wide: side
+// and stage side by side; narrow (a phone): one above the other (panel.css, a container
+// query). The stage is as tall as the screen leaves it (`stageSize`).
 
-export function frame(model, el, { figureSize, readouts = true }) {
+export function frame(model, el, { readouts = true }) {
   const spec = model.get("spec");
   el.classList.add("rnnviz", "rnnviz-view");
   el.replaceChildren();
-  if (spec.heading) make("h3", {}, el, spec.heading);
-  const stopControls = spec.controls.length ? controls(model, el) : () => {};
-  const top = make("div", { class: "rnnviz-top" }, el);
-  const row = make("div", { class: "rnnviz-row" }, el);
-  const card = make("div", { class: "rnnviz-figure" }, row);
-  card.style.setProperty("--rnnviz-figure-width", `${figureSize[0]}px`);
-  card.style.setProperty("--rnnviz-figure-height", `${figureSize[1]}px`);
+  const body = make("div", { class: "rnnviz-body" }, el);
+  if (spec.heading) make("h3", { class: "rnnviz-heading" }, body, spec.heading);
+  const side = make("div", { class: "rnnviz-side" }, body);
+  const moves = make("div", { class: "rnnviz-moves" }, side);
+  const stopControls = spec.controls.length ? controls(model, side) : () => {};
+  const result = make("p", { class: "rnnviz-result", "aria-live": "polite" }, side);
+  const stage = make("div", { class: "rnnviz-stage" }, body);
+  const top = make("div", { class: "rnnviz-top" }, stage);
+  const card = make("div", { class: "rnnviz-figure" }, stage);
   const figure = make("div", { class: "rnnviz-live-plot", role: "img" }, card);
-  const readout = readouts
-    ? make("div", { class: "rnnviz-readout-box", "aria-live": "polite" }, row)
-    : null;
+  let readout = null;
+  if (readouts) {
+    const more = make("details", { class: "rnnviz-more" }, side);
+    make("summary", {}, more, "All readouts");
+    readout = make("div", { class: "rnnviz-readout-box" }, more);
+  }
   const error = make("p", { class: "rnnviz-error", hidden: "" }, el);
-  return { top, row, figure, readout, error, stop: stopControls };
+  if (spec.controls.length) presets(model, moves);
+  return {
+    body,
+    side,
+    moves,
+    top,
+    stage,
+    card,
+    figure,
+    result,
+    readout,
+    error,
+    stop: stopControls,
+  };
+}
+
+// The class's moves as one menu, each setting every control exactly, and Reset: back to the
+// setting the view started at. A move the page cannot show (off the website's grid) is listed,
+// disabled.
+function presets(model, parent) {
+  const spec = model.get("spec");
+  const start = { ...model.get("setting") };
+  const list = spec.presets ?? [];
+  const offered = (setting) =>
+    spec.controls.every(
+      (c) => !(c.name in setting) || c.values.some((v) => same(v, setting[c.name])),
+    ) && Object.entries(spec.fixed ?? {}).every(([k, v]) => setting[k] === v);
+  const go = (setting) => {
+    parent.closest(".rnnviz-view").dataset.asked = JSON.stringify(setting);
+    model.set("setting", setting);
+    model.save_changes();
+  };
+  if (list.length) {
+    const id = `rnnviz-${PREFIX}-${++uid}`;
+    make("label", { for: id, class: "rnnviz-label" }, parent, "Move");
+    const menu = make("select", { id, class: "rnnviz-preset" }, parent);
+    make("option", { value: "" }, menu, "choose a move…");
+    list.forEach(([label, setting], i) => {
+      const full = { ...start, ...spec.defaults, ...setting };
+      const option = make("option", { value: String(i) }, menu, label);
+      if (!offered(full)) {
+        option.disabled = true;
+        option.textContent = `${label} (in the notebook)`;
+      }
+    });
+    menu.addEventListener("keydown", keep);
+    menu.addEventListener("change", () => {
+      if (menu.value === "") return;
+      go({ ...start, ...spec.defaults, ...list[Number(menu.value)][1] });
+    });
+    model.on("change:setting", () => {
+      const now = JSON.stringify(model.get("setting"));
+      const i = list.findIndex(
+        ([, setting]) => JSON.stringify({ ...start, ...spec.defaults, ...setting }) === now,
+      );
+      menu.value = i < 0 ? "" : String(i);
+    });
+  }
+  const reset = make("button", { type: "button", class: "rnnviz-button rnnviz-reset" }, parent);
+  reset.textContent = "↺ Reset";
+  reset.title = "every control back to where this view started";
+  reset.addEventListener("click", () => go({ ...start }));
+}
+
+// The stage's size: as wide as it is, as tall as the scrolling area it sits in leaves it
+// (JupyterLab's notebook, Voila's page, the website's window), between `least` and `most`.
+export function stageSize(stage, [least, most]) {
+  // JupyterLab scrolls the notebook in a panel below its menus; Voila and the website, the page
+  const scroller = stage.closest(".jp-WindowedPanel-outer, .jp-Notebook");
+  const height = scroller?.clientHeight || window.innerHeight;
+  const above = stage.querySelector(".rnnviz-top")?.offsetHeight ?? 0;
+  const view = stage.closest(".rnnviz-view");
+  const heading = view?.querySelector(".rnnviz-heading")?.offsetHeight ?? 0;
+  const narrow = !view || view.clientWidth < 640; // the side above the stage: it fills a screen
+  const room = height - above - (narrow ? 16 : heading + 24);
+  return [Math.max(stage.clientWidth - 8, 260), Math.min(Math.max(room, least), most)];
 }
 
 // the readouts {name: text} as HTML: each name in bold above its value
@@ -373,11 +480,13 @@ export function readoutTable(rows) {
 }
 
 // plotly's title text as plain text, for a figure's text alternative
-export const plain = (text) => {
-  const div = document.createElement("div");
-  div.innerHTML = text.replace(/<br>/g, " ");
-  return div.textContent;
-};
+export const plain = (text) =>
+  text
+    .replace(/<br>/g, " ")
+    .replace(/<[^>]*>/g, "")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
 
 // Calls draw(result) for every new result, one at a time: a result that arrives while one is
 // drawn waits, and only the newest is drawn next. Marks the element with the number of results
@@ -386,7 +495,10 @@ export function follow(model, el, parts, draw) {
   let busy = false;
   let again = false;
   let drawn = 0;
-  async function next() {
+  let last = null;
+  let size = "";
+  const measure = () => `${parts.stage.clientWidth}x${window.innerHeight}`;
+  async function next(force = false) {
     if (busy) {
       again = true;
       return;
@@ -399,21 +511,37 @@ export function follow(model, el, parts, draw) {
         parts.error.hidden = !message;
         parts.error.textContent = message || "";
         const result = model.get("result");
-        if (result && Object.keys(result).length) {
+        if (result && Object.keys(result).length && (result !== last || force)) {
+          last = result;
+          size = measure();
           await draw(result);
           el.dataset.drawn = String(++drawn);
           el.dataset.setting = JSON.stringify(result.setting ?? null);
         }
+        force = false;
       } while (again);
     } finally {
       busy = false;
     }
   }
-  model.on("change:result", next);
-  model.on("change:error", next);
+  const onChange = () => next();
+  model.on("change:result", onChange);
+  model.on("change:error", onChange);
+  // drawn again at its new size when the view's width or the screen's height changes (the
+  // first draw may come before the view is laid out)
+  const resized = new ResizeObserver(() => {
+    if (last && parts.stage.clientWidth && measure() !== size) next(true);
+  });
+  resized.observe(el);
+  window.addEventListener("resize", onResize);
+  function onResize() {
+    if (last && measure() !== size) next(true);
+  }
   next();
   return () => {
-    model.off("change:result", next);
-    model.off("change:error", next);
+    model.off("change:result", onChange);
+    model.off("change:error", onChange);
+    resized.disconnect();
+    window.removeEventListener("resize", onResize);
   };
 }

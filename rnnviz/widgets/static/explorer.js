@@ -12,13 +12,15 @@ import {
   frame,
   html,
   layout,
+  legendBelow,
   logTicks,
+  make,
   num,
   plain,
   plot,
   positive,
   readoutTable,
-  SMALL,
+  stageSize,
 } from "./common.js";
 
 // The result as plain numbers: arrays as Float64Array, scalars as numbers.
@@ -76,6 +78,14 @@ export function statusLines(r) {
   ];
   if (r.first_nonfinite !== null) lines.push(overflowText(r, false));
   return lines;
+}
+
+// the one-line result: what happened, and what the bound predicted
+export function resultLine(r) {
+  const ratio = `||dL/da<1>|| / ||dL/da<T>|| = ${fmt(r.ratio)} (${observed(r.ratio)})`;
+  const bound = `σ_max·γ = ${fmt(r.sigma_max * r.gamma, 3)}: ${verdict(r.regime)}`;
+  const bad = r.first_nonfinite !== null ? ` · ${overflowText(r, false)}` : "";
+  return `${ratio} · ${bound}${bad}`;
 }
 
 const EXPLAIN = {
@@ -198,9 +208,20 @@ export function chainData(r) {
 
 // --- the figure: ||dL/da<k>|| against k on a log axis ----------------------------------------
 
-export const FIGURE_SIZE = [780, 700];
+export const FIGURE_SIZE = [780, 700]; // a figure on its own; in a view, the stage's size
+const DECADES = 2; // the y axis spans at least this many powers of ten: a flat line looks flat
 
-export function figure(r) {
+// the y axis's range, log10: the finite values with a decade of room, at least DECADES wide
+export function yRange(values) {
+  const finite = values.filter((v) => Number.isFinite(v) && v > 0);
+  if (!finite.length) return [-1.3, 1.1];
+  let lo = Math.log10(Math.min(...finite)) - 1;
+  let hi = Math.log10(Math.min(Math.max(...finite), 1e307)) + 1;
+  if (hi - lo < DECADES) [lo, hi] = [(lo + hi) / 2 - DECADES / 2, (lo + hi) / 2 + DECADES / 2];
+  return [Math.max(lo, -323), Math.min(hi, 308)];
+}
+
+export function figure(r, [width, height] = FIGURE_SIZE) {
   const T = r.T;
   const k = Array.from({ length: T }, (_, i) => i + 1);
   const last = r.grad_norm[T - 1];
@@ -211,12 +232,9 @@ export function figure(r) {
     positive(Array.from(r.sigma, (v) => v * last)),
   ];
   if (clipping) curves.push(positive(r.grad_norm_clipped));
-  const finite = curves
-    .flat()
-    .concat([r.clip_threshold ?? Number.NaN])
-    .filter(Number.isFinite);
-  const top = finite.length ? Math.min(10 * Math.max(...finite), 1e308) : 10;
-  const bottom = finite.length ? Math.max(Math.min(...finite) / 10, 1e-320) : 0.1;
+  const [lo, hi] = yRange(curves.flat().concat([r.clip_threshold ?? Number.NaN]));
+  const top = 10 ** hi;
+  const bottom = 10 ** lo;
   const shown = clipping ? r.grad_norm_clipped : r.grad_norm;
   const edge = Array.from(shown, (v) => !Number.isFinite(v) || v === 0);
   const pick = (values) => Array.from(values).filter((_, i) => edge[i]);
@@ -299,23 +317,37 @@ export function figure(r) {
       ),
     },
   ];
-  const [tickvals, ticktext] = logTicks(bottom, top);
+  const [tickvals, ticktext] = logTicks(bottom, top, Math.max(3, Math.floor(height / 70)));
   const bad = r.first_nonfinite;
+  const compact = width < 600;
+  const text = title(r);
+  const shownNames = data.filter((t) => t.visible !== false).map((t) => t.name);
+  const below = legendBelow(shownNames, width, height);
+  const plotHeight = height - below.margin.t - below.margin.b;
   const fig = layout({
-    title: title(r),
-    width: FIGURE_SIZE[0],
-    height: FIGURE_SIZE[1],
+    title: text,
+    title_size: Math.round(Math.max(13, Math.min(18, (width - 24) / (0.56 * text.length)))),
+    width,
+    height,
     showlegend: true,
-    legend: { orientation: "h", x: 0, y: -0.2, yanchor: "top", font: { size: SMALL } },
-    margin: { l: 100, r: 20, t: 150, b: 190 },
-    xaxis: { title: { text: "time step k   (forward pass →, gradient ←)" }, range: [0.5, T + 0.5] },
+    legend: below.legend,
+    margin: { l: 70, r: 12, ...below.margin },
+    xaxis: {
+      title: { text: compact ? "time step k" : "time step k   (forward pass →, gradient ←)" },
+      range: [0.5, T + 0.5],
+      nticks: Math.max(4, Math.floor(width / 90)),
+    },
     yaxis: {
-      title: { text: html("||dL/da<k>||  (log scale)") },
+      title: {
+        text: html("||dL/da<k>|| (log scale)"),
+        font: { size: plotHeight < 240 ? 14 : 18 },
+      },
       type: "log",
       tickmode: "array",
       tickvals,
       ticktext,
-      ...(finite.length ? { autorange: true } : { autorange: false, range: [-1.3, 1.1] }),
+      autorange: false,
+      range: [lo, hi],
     },
     shapes: [
       {
@@ -334,22 +366,6 @@ export function figure(r) {
     ],
     annotations: [
       {
-        xref: "paper",
-        yref: "paper",
-        x: 0,
-        y: 1.02,
-        xanchor: "left",
-        yanchor: "bottom",
-        align: "left",
-        showarrow: false,
-        bgcolor: "rgba(255,255,255,0.85)",
-        bordercolor: "#666",
-        font: { size: SMALL },
-        text: statusLines(r)
-          .map((line) => html(line))
-          .join("<br>"),
-      },
-      {
         xref: "x",
         yref: "paper",
         x: bad === null ? 0 : 0.5 + 0.02 * T,
@@ -359,7 +375,7 @@ export function figure(r) {
         bgcolor: "rgba(255,255,255,0.9)",
         bordercolor: COLORS.black,
         borderwidth: 2,
-        font: { size: 18, color: COLORS.black },
+        font: { size: compact ? 14 : 18, color: COLORS.black },
         visible: bad !== null,
         text: html(overflowText(r).replace(FORWARD, `<br>${FORWARD.trim()}`)),
       },
@@ -370,27 +386,65 @@ export function figure(r) {
 
 // --- the view ---------------------------------------------------------------------------------
 
-// parts of the view to show: the chain, the figure, the readouts (spec.parts; default all)
+// spec.parts: the parts to show ("chain", "figure", "readouts"; default all). With both the
+// chain and the figure, the stage shows one at a time, with a toggle between them.
 function render({ model, el }) {
-  const parts = model.get("spec").parts ?? ["chain", "figure", "readouts"];
-  const view = frame(model, el, { figureSize: FIGURE_SIZE, readouts: parts.includes("readouts") });
+  const spec = model.get("spec");
+  const parts = spec.parts ?? ["chain", "figure", "readouts"];
+  const view = frame(model, el, { readouts: parts.includes("readouts") });
   let chain = null;
+  let showing = parts.includes("figure") ? "figure" : "chain";
+  const host = document.createElement("div");
+  host.className = "rnnviz-chain-host";
   if (parts.includes("chain")) {
-    const host = document.createElement("div");
-    host.className = "rnnviz-chain-host";
-    view.top.appendChild(host);
-    chain = chainView(host, model.get("spec").speeds, model.get("spec").speed);
+    view.stage.appendChild(host);
+    chain = chainView(host, spec.speeds, spec.speed);
   }
-  if (!parts.includes("figure")) view.row.firstChild.remove();
-  const stop = follow(model, el, view, async (result) => {
-    const r = flow(result);
+  if (!parts.includes("figure")) view.card.remove();
+  if (parts.includes("chain") && parts.includes("figure")) {
+    const toggle = make("div", { class: "rnnviz-options rnnviz-show", role: "radiogroup" });
+    toggle.setAttribute("aria-label", "show");
+    for (const what of ["figure", "chain"]) {
+      const item = make("label", {}, toggle);
+      const input = make(
+        "input",
+        { type: "radio", name: `${el.id || "v"}-show-${Math.random()}` },
+        item,
+      );
+      input.value = what;
+      input.checked = what === showing;
+      item.append(what === "figure" ? " the figure" : " the chain (Play)");
+      input.addEventListener("change", () => {
+        showing = what;
+        place();
+        redraw();
+      });
+    }
+    view.top.appendChild(toggle);
+  }
+  const place = () => {
+    el.dataset.showing = showing;
+    view.card.hidden = showing !== "figure";
+    host.hidden = showing !== "chain";
+  };
+  place();
+  let last = null;
+  async function redraw() {
+    if (!last) return;
+    const r = last;
+    view.result.textContent = resultLine(r);
     chain?.update(chainData(r));
     if (view.readout) view.readout.innerHTML = readoutTable(readouts(r));
-    if (parts.includes("figure")) {
-      const fig = figure(r);
+    if (parts.includes("figure") && showing === "figure") {
+      const size = stageSize(view.stage, [240, FIGURE_SIZE[1]]);
+      const fig = figure(r, [Math.min(size[0], 900), size[1]]);
       const label = `Figure: ${plain(fig.layout.title.text)}. ${statusLines(r).join(". ")}`;
       await plot(model, view.figure, fig, label);
     }
+  }
+  const stop = follow(model, el, view, async (result) => {
+    last = flow(result);
+    await redraw();
   });
   return () => {
     stop();

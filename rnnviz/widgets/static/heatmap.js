@@ -2,7 +2,19 @@
 // fixed log colour scale (a move changes the colours; a fitted range would make every map look
 // alike). Overflowed cells are grey and counted in the title. The only place it is drawn live.
 
-import { f64, fmt, follow, frame, html, layout, plain, plot, powerOfTen, SMALL } from "./common.js";
+import {
+  f64,
+  fmt,
+  follow,
+  frame,
+  html,
+  layout,
+  plain,
+  plot,
+  powerOfTen,
+  SMALL,
+  stageSize,
+} from "./common.js";
 
 export const FIGURE_SIZE = [760, 680];
 export const Z_RANGE = [-16, 2]; // log10 of the colour scale's ends
@@ -26,7 +38,7 @@ export function title(C) {
   return `||∂ŷ<T>/∂x<1>|| / ||∂ŷ<T>/∂x<T>|| = ${fmt(ratio)}`;
 }
 
-export function figure(C) {
+export function figure(C, [width, height] = FIGURE_SIZE) {
   const T = C.length;
   const [zmin, zmax] = Z_RANGE;
   const cell = (t, k, f) => (k <= t ? f(C[t][k]) : null);
@@ -83,9 +95,10 @@ export function figure(C) {
     ],
     layout: layout({
       title: title(C),
-      width: FIGURE_SIZE[0],
-      height: FIGURE_SIZE[1],
-      margin: { l: 100, r: 30, t: 70, b: 80 },
+      title_size: Math.round(Math.max(13, Math.min(18, (width - 24) / (0.56 * title(C).length)))),
+      width,
+      height,
+      margin: { l: 70, r: 12, t: 40, b: 60, autoexpand: true },
       xaxis: { title: { text: "input step k" }, showgrid: false },
       yaxis: { title: { text: "output step t" }, autorange: "reversed", showgrid: false },
     }),
@@ -93,9 +106,12 @@ export function figure(C) {
 }
 
 function render({ model, el }) {
-  const view = frame(model, el, { figureSize: FIGURE_SIZE, readouts: false });
+  const view = frame(model, el, { readouts: false });
   const stop = follow(model, el, view, async (result) => {
-    const fig = figure(rows(result));
+    const C = rows(result);
+    view.result.textContent = title(C);
+    const [w, h] = stageSize(view.stage, [300, FIGURE_SIZE[1]]);
+    const fig = figure(C, [Math.min(w, h + 80), h]);
     const what = "||∂ŷ<t>/∂x<k>|| for output steps t and input steps k, log colour scale";
     await plot(model, view.figure, fig, `Figure: ${what}. ${plain(fig.layout.title.text)}`);
   });
