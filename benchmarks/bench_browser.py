@@ -165,7 +165,7 @@ def main():
                 print(f"  ratio {name} / trivial = {ratio:.2f}  (target <= 0.6: {verdict})")
 
             chain = explorer.locator(".rnnviz-chain")
-            t_slider = slider(explorer, "sequence length T")
+            t_slider = slider(explorer, "length T")
             t_slider.evaluate(
                 "(s) => { s.value = s.max; s.dispatchEvent(new Event('input')); }"
             )  # T = 200: a long run of frames

@@ -124,6 +124,7 @@ class Control:
     digits: int | None = None  # shown with this many decimals
     labels: tuple | None = None  # shown as these words instead
     site: tuple | None = None
+    more: bool = False  # folded under "More controls": no move of the class needs it
 
     def on_site(self):
         return self.values if self.site is None else self.site
@@ -136,6 +137,8 @@ class Control:
         if self.labels is not None:
             shown = dict(zip(self.values, self.labels, strict=True))
             out["labels"] = [shown[v] for v in values]
+        if self.more:
+            out["more"] = True
         return out
 
 
@@ -151,16 +154,16 @@ CLIP_THRESHOLDS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100
 # The gradient-flow explorer. Its website grid: T over 2..200 (every step up to 20, then every 2,
 # 5 and 10), sigma_max(W_aa) in steps of 0.05; n_a, seed and dtype fixed at their defaults.
 EXPLORER = (
-    Control("T", "sequence length T", tuple(range(2, 201)), 50,
+    Control("T", "length T", tuple(range(2, 201)), 50,
             site=(*range(2, 21), *range(22, 41, 2), *range(45, 101, 5), *range(110, 201, 10))),
     Control("weight_scale", "σ_max(W_aa)", _steps(0.1, 3.0, 0.01), 0.9, digits=2,
             site=_steps(0.1, 3.0, 0.05)),
-    Control("clip_threshold", "clip threshold c", (None, *CLIP_THRESHOLDS), None,
+    Control("clip_threshold", "clipping c", (None, *CLIP_THRESHOLDS), None,
             labels=("off", *(f"{c:.3g}" for c in CLIP_THRESHOLDS))),  # as fmt(c, 3)
     Control("activation", "activation g", tuple(ACTIVATIONS), "tanh", kind="choice"),
-    Control("n_a", "hidden size n_a", tuple(range(2, 65)), 32, site=()),
+    Control("n_a", "hidden size n_a", tuple(range(2, 65)), 32, site=(), more=True),
     Control("dtype", "precision", tuple(DTYPES), "float64", kind="choice", site=()),
-    Control("seed", "seed", tuple(range(0, 21)), 0, site=()),
+    Control("seed", "seed", tuple(range(0, 21)), 0, site=(), more=True),
 )  # fmt: skip
 
 # The instructor card's moves (docs/instructor-card.md), as the explorer's "Move" menu: each sets
@@ -184,7 +187,7 @@ PRESETS = (
 CLIPPING = (
     Control("g1", "g₁", _steps(-3.0, 3.0, 0.1), 2.4, digits=2, site=_steps(-3.0, 3.0, 0.2)),
     Control("g2", "g₂", _steps(-3.0, 3.0, 0.1), 0.9, digits=2, site=_steps(-3.0, 3.0, 0.2)),
-    Control("clip_threshold", "clip threshold c", _steps(0.1, 3.0, 0.05), 1.0, digits=2,
+    Control("clip_threshold", "clipping c", _steps(0.1, 3.0, 0.05), 1.0, digits=2,
             site=(0.1, *_steps(0.2, 3.0, 0.2))),
 )  # fmt: skip
 
@@ -193,17 +196,17 @@ HEATMAP = (
     Control("weight_scale", "σ_max(W_aa)", _steps(0.1, 3.0, 0.05), 0.9, digits=2,
             site=(0.1, 0.3, 0.5, 0.7, 0.9, 1.0, 1.1, 1.3, 1.5, 1.7, 1.9, 2.0, 2.1, 2.3, 2.5,
                   2.7, 2.9, 3.0)),
-    Control("T", "sequence length T", tuple(range(2, 101)), 30,
+    Control("T", "length T", tuple(range(2, 101)), 30,
             site=(5, 10, 15, 20, 25, 30, 40, 50)),
     Control("activation", "activation g", tuple(ACTIVATIONS), "tanh", kind="choice"),
 )  # fmt: skip
 
 # The gated cells' explorer (notebook 06): T over 5..200, both gate biases over -5..5 by 0.5.
 CELLS = (
-    Control("T", "sequence length T", tuple(range(5, 201)), 43,
+    Control("T", "length T", tuple(range(5, 201)), 43,
             site=(5, 10, 20, 30, 43, 60, 80, 100, 120, 150, 175, 200)),
-    Control("update_bias", "GRU update bias b_u", _steps(-5.0, 5.0, 0.5), 0.0, digits=2),
-    Control("forget_bias", "LSTM forget bias b_f", _steps(-5.0, 5.0, 0.5), 1.0, digits=2),
+    Control("update_bias", "GRU bias b_u", _steps(-5.0, 5.0, 0.5), 0.0, digits=2),
+    Control("forget_bias", "LSTM bias b_f", _steps(-5.0, 5.0, 0.5), 1.0, digits=2),
     Control("show", "show", ("all three", "RNN", "GRU", "LSTM"), "all three", kind="choice"),
 )  # fmt: skip
 

@@ -57,11 +57,12 @@ def live(d):
 
 
 def note(controls):
-    """What the page says of its grid: which controls move over which precomputed settings."""
-    fixed = [f"{c.label} = {c.default}" for c in controls if c.site == ()]
-    text = "The sliders move over precomputed settings"
+    """What the page says of its grid: the sliders move over precomputed settings, and the
+    controls it keeps fixed (the notebook's view changes them)."""
+    fixed = [f"{c.label.split()[-1]} = {c.default}" for c in controls if c.site == ()]
+    text = "Precomputed settings"
     if fixed:
-        text = f"{', '.join(fixed)}: fixed here (the notebook's view changes them too). " + text
+        text += f"; {', '.join(fixed)} here (the notebook changes them too)"
     return text + "."
 
 

@@ -61,14 +61,18 @@ globalThis.rnnvizSite = globalThis.rnnvizSite || {};
 
   // --- the notebook's own figures --------------------------------------------------------------
 
+  // A figure fits the page's width; on a narrower screen (a phone) it keeps its own width, and
+  // its box scrolls sideways: squeezed, its panels and labels would run into each other.
   async function drawPlot(el) {
     const fig = JSON.parse(el.nextElementSibling.textContent);
     const Plotly = await site.plotly();
+    const width = fig.layout.width ?? 700;
+    const fits = el.parentElement.clientWidth >= Math.min(width, 700);
     await Plotly.newPlot(el, {
       data: fig.data,
-      layout: fig.layout,
+      layout: fits ? fig.layout : { ...fig.layout, width },
       frames: fig.frames,
-      config: { ...CONFIG, responsive: true },
+      config: { ...CONFIG, responsive: fits },
     });
     el.dataset.drawn = "1";
   }

@@ -31,6 +31,7 @@ const CURVES = [
   ["lstm", "LSTM: ||dL/da<k>||", "green", "dot", "diamond"],
   ["lstm_c", "LSTM: ||dL/dc<k>||, the cell path", "orange", "dashdot", "triangle-up"],
 ];
+const SHORT = ["RNN: a", "GRU: a = c", "LSTM: a", "LSTM: c"];
 const CELL = { rnn: "rnn", gru: "gru", lstm: "lstm", lstm_c: "lstm" };
 export const SHOW = {
   "all three": ["rnn", "gru", "lstm"],
@@ -87,16 +88,28 @@ export function figure(c, show = "all three", [width, height] = FIGURE_SIZE) {
     marker: { symbol, size: 7, color: COLORS[color] },
     hovertemplate: html(`${name}<br>step k = %{x}: %{y:.3g}<extra></extra>`),
   }));
-  const below = legendBelow(
+  let below = legendBelow(
     data.filter((t) => t.visible).map((t) => t.name),
     width,
     height,
   );
+  // little room (a projector, a phone): short names, short axis titles
+  const compact = width < 600 || height - below.margin.t - below.margin.b < 220;
+  if (compact) {
+    data.forEach((t, i) => {
+      t.name = html(SHORT[i]);
+    });
+    below = legendBelow(
+      data.filter((t) => t.visible).map((t) => t.name),
+      width,
+      height,
+    );
+  }
+  const axisFont = { size: compact ? 15 : 18 };
   return {
     data,
     layout: layout({
       title: `The gradient of the loss at step T = ${T}, at every step k`,
-      title_size: Math.round(Math.max(13, Math.min(18, (width - 24) / 32))),
       width,
       height,
       legend: below.legend,
@@ -119,7 +132,7 @@ export function figure(c, show = "all three", [width, height] = FIGURE_SIZE) {
           yref: "paper",
           x: 2,
           y: 1,
-          yanchor: "bottom",
+          yanchor: "top",
           xanchor: "left",
           text: html("the noun, x<2>"),
           showarrow: false,
@@ -127,11 +140,17 @@ export function figure(c, show = "all three", [width, height] = FIGURE_SIZE) {
         },
       ],
       xaxis: {
-        title: { text: "time step k   (forward pass →, gradient ←)" },
+        title: {
+          text: compact ? "time step k" : "time step k   (forward pass →, gradient ←)",
+          font: axisFont,
+        },
         range: [0.5, T + 0.5],
       },
       yaxis: {
-        title: { text: html("gradient norm at step k  (log scale)") },
+        title: {
+          text: compact ? "gradient norm, log" : "gradient norm at step k  (log scale)",
+          font: axisFont,
+        },
         type: "log",
         range: [Math.log10(bottom), Math.log10(top)],
         tickvals,

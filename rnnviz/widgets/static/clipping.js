@@ -93,16 +93,18 @@ export function figure(r, [width, height] = FIGURE_SIZE) {
     data,
     layout: layout({
       title: title(r),
-      title_size: Math.round(Math.max(13, Math.min(18, (width - 24) / (0.56 * title(r).length)))),
       width,
       height,
-      ...(({ legend, margin }) => ({ legend, margin: { l: 60, r: 12, ...margin } }))(
-        legendBelow(
-          data.map((t) => t.name),
-          width,
-          height,
-        ),
-      ),
+      // little room: no legend (each arrow is labelled), more room for the arrows
+      ...(height < 480
+        ? { showlegend: false, margin: { l: 56, r: 44, t: 40, b: 56 } }
+        : (({ legend, margin }) => ({ legend, margin: { l: 60, r: 12, ...margin } }))(
+            legendBelow(
+              data.map((t) => t.name),
+              width,
+              height,
+            ),
+          )),
       shapes: [
         { type: "rect", line: { color: COLORS.orange, width: 2, dash: "dash" }, ...box },
         { type: "circle", line: { color: COLORS.blue, width: 2, dash: "dot" }, ...box },

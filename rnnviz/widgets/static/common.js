@@ -157,13 +157,35 @@ const AXIS = {
 };
 
 // plotly's white template with the course's fonts; `extra` overrides, axes merged
+// A title that fits `width`: as large as fits (18 px at most), on two lines (broken at the
+// comma nearest the middle) rather than smaller than 13 px.
+export function fitTitle(text, width) {
+  const room = width - 24;
+  const at = (size, t) => 0.62 * size * plain(t).length;
+  const size = Math.max(13, Math.min(18, Math.floor(room / at(1, text))));
+  if (at(size, text) <= room) return { text, size, lines: 1 };
+  const commas = [...text.matchAll(/, /g)].map((m) => m.index);
+  if (!commas.length) return { text, size, lines: 1 };
+  const i = commas.reduce((a, b) =>
+    Math.abs(b - text.length / 2) < Math.abs(a - text.length / 2) ? b : a,
+  );
+  const halves = [text.slice(0, i + 1), text.slice(i + 2)];
+  const fit = Math.max(
+    11,
+    Math.min(18, Math.floor(room / Math.max(...halves.map((h) => at(1, h))))),
+  );
+  return { text: halves.join("<br>"), size: fit, lines: 2 };
+}
+
 export function layout(extra = {}) {
   const { xaxis = {}, yaxis = {}, title = "", title_size = 20, ...rest } = extra;
+  const fitted = rest.width ? fitTitle(title, rest.width) : { text: title, size: title_size };
+  if (fitted.lines === 2 && rest.margin) rest.margin = { ...rest.margin, t: rest.margin.t + 20 };
   return {
     paper_bgcolor: "#fff",
     plot_bgcolor: "#fff",
     font: FONT,
-    title: { text: html(title), x: 0, xanchor: "left", font: { size: title_size } },
+    title: { text: html(fitted.text), x: 0, xanchor: "left", font: { size: fitted.size } },
     margin: { l: 90, r: 30, t: 70, b: 80 },
     hoverlabel: { font: { size: SMALL } },
     legend: { font: { size: SMALL } },
@@ -175,7 +197,7 @@ export function layout(extra = {}) {
 
 // A horizontal legend under the x axis, and the bottom margin it needs: its entries packed into
 // rows as wide as the figure (about 7.5 px a character at 14 px, plus the symbol).
-export function legendBelow(names, width, height, { top = 40, axis = 52 } = {}) {
+export function legendBelow(names, width, height, { top = 40, axis = 58 } = {}) {
   const size = width < 600 ? 13 : 16; // the smallest text of a figure: 16 px, 13 on a phone
   let rows = 1;
   let used = 0;
@@ -342,7 +364,17 @@ export function controls(model, parent) {
   const view = parent.closest(".rnnviz-view") ?? parent;
   const setters = {};
   const current = () => ({ ...model.get("setting") });
+  let more = null; // the controls no move of the class needs, folded
   for (const c of spec.controls) {
+    let into = box;
+    if (c.more) {
+      if (!more) {
+        const fold = make("details", { class: "rnnviz-more-controls" }, parent);
+        make("summary", {}, fold, "More controls");
+        more = make("div", { class: "rnnviz-controls" }, fold);
+      }
+      into = more;
+    }
     const onChange = (v) => {
       const setting = { ...current(), [c.name]: v };
       view.dataset.asked = JSON.stringify(setting); // drawn when data-setting says the same
@@ -350,7 +382,7 @@ export function controls(model, parent) {
       model.save_changes();
     };
     const value = current()[c.name];
-    setters[c.name] = (c.kind === "choice" ? choice : slider)(box, c, value, onChange);
+    setters[c.name] = (c.kind === "choice" ? choice : slider)(into, c, value, onChange);
   }
   if (spec.note) make("p", { class: "rnnviz-fixed" }, box, spec.note);
   const sync = () => {
@@ -378,6 +410,8 @@ export function frame(model, el, { readouts = true }) {
   const moves = make("div", { class: "rnnviz-moves" }, side);
   const stopControls = spec.controls.length ? controls(model, side) : () => {};
   const result = make("p", { class: "rnnviz-result", "aria-live": "polite" }, side);
+  const folded = side.querySelector(".rnnviz-more-controls");
+  if (folded) side.appendChild(folded); // under the one-line result
   const stage = make("div", { class: "rnnviz-stage" }, body);
   const top = make("div", { class: "rnnviz-top" }, stage);
   const card = make("div", { class: "rnnviz-figure" }, stage);
@@ -457,13 +491,14 @@ function presets(model, parent) {
 // (JupyterLab's notebook, Voila's page, the website's window), between `least` and `most`.
 export function stageSize(stage, [least, most]) {
   // JupyterLab scrolls the notebook in a panel below its menus; Voila and the website, the page
-  const scroller = stage.closest(".jp-WindowedPanel-outer, .jp-Notebook");
+  const scroller = stage.closest(".jp-WindowedPanel-outer");
   const height = scroller?.clientHeight || window.innerHeight;
+  // with the view's top at the top of the screen, the stage below what is above it (the
+  // heading; on a phone the controls and the result too) and its toggle
   const above = stage.querySelector(".rnnviz-top")?.offsetHeight ?? 0;
-  const view = stage.closest(".rnnviz-view");
-  const heading = view?.querySelector(".rnnviz-heading")?.offsetHeight ?? 0;
-  const narrow = !view || view.clientWidth < 640; // the side above the stage: it fills a screen
-  const room = height - above - (narrow ? 16 : heading + 24);
+  const view = stage.closest(".rnnviz-view") ?? stage;
+  const offset = stage.getBoundingClientRect().top - view.getBoundingClientRect().top;
+  const room = height - offset - above - 30; // the card's frame, the view's margin
   return [Math.max(stage.clientWidth - 8, 260), Math.min(Math.max(room, least), most)];
 }
 

@@ -209,6 +209,16 @@ export function chainData(r) {
 // --- the figure: ||dL/da<k>|| against k on a log axis ----------------------------------------
 
 export const FIGURE_SIZE = [780, 700]; // a figure on its own; in a view, the stage's size
+// the traces' names where little room is left: the notebook explains each line
+const SHORT = [
+  "||dL/da<k>||",
+  "bound (σ_max γ)^(T-k)",
+  "exact Jacobian",
+  null,
+  null,
+  "inf, NaN, 0",
+].map((name) => name && html(name));
+const visibleNames = (data) => data.filter((t) => t.visible !== false).map((t) => t.name);
 const DECADES = 2; // the y axis spans at least this many powers of ten: a flat line looks flat
 
 // the y axis's range, log10: the finite values with a decade of room, at least DECADES wide
@@ -319,28 +329,35 @@ export function figure(r, [width, height] = FIGURE_SIZE) {
   ];
   const [tickvals, ticktext] = logTicks(bottom, top, Math.max(3, Math.floor(height / 70)));
   const bad = r.first_nonfinite;
-  const compact = width < 600;
   const text = title(r);
-  const shownNames = data.filter((t) => t.visible !== false).map((t) => t.name);
-  const below = legendBelow(shownNames, width, height);
-  const plotHeight = height - below.margin.t - below.margin.b;
+  let below = legendBelow(visibleNames(data), width, height);
+  // little room (a projector, a phone): the legend's short names, the axes' short titles
+  const compact = width < 600 || height - below.margin.t - below.margin.b < 220;
+  if (compact) {
+    data.forEach((t, i) => {
+      t.name = SHORT[i] ?? t.name;
+    });
+    below = legendBelow(visibleNames(data), width, height);
+  }
   const fig = layout({
     title: text,
-    title_size: Math.round(Math.max(13, Math.min(18, (width - 24) / (0.56 * text.length)))),
     width,
     height,
     showlegend: true,
     legend: below.legend,
     margin: { l: 70, r: 12, ...below.margin },
     xaxis: {
-      title: { text: compact ? "time step k" : "time step k   (forward pass →, gradient ←)" },
+      title: {
+        text: compact ? "time step k" : "time step k   (forward pass →, gradient ←)",
+        font: { size: compact ? 15 : 18 },
+      },
       range: [0.5, T + 0.5],
       nticks: Math.max(4, Math.floor(width / 90)),
     },
     yaxis: {
       title: {
-        text: html("||dL/da<k>|| (log scale)"),
-        font: { size: plotHeight < 240 ? 14 : 18 },
+        text: html(compact ? "||dL/da<k>||, log" : "||dL/da<k>|| (log scale)"),
+        font: { size: compact ? 15 : 18 },
       },
       type: "log",
       tickmode: "array",

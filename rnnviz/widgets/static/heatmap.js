@@ -95,7 +95,6 @@ export function figure(C, [width, height] = FIGURE_SIZE) {
     ],
     layout: layout({
       title: title(C),
-      title_size: Math.round(Math.max(13, Math.min(18, (width - 24) / (0.56 * title(C).length)))),
       width,
       height,
       margin: { l: 70, r: 12, t: 40, b: 60, autoexpand: true },
