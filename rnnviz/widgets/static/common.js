@@ -195,14 +195,22 @@ export function layout(extra = {}) {
   };
 }
 
-// A horizontal legend under the x axis, and the bottom margin it needs: its entries packed into
-// rows as wide as the figure (about 7.5 px a character at 14 px, plus the symbol).
+// The legend, and the margins it needs: under the x axis, its entries packed into rows as wide
+// as the figure; or, in a wide and short figure (a projector), beside the plot, one entry a line.
 export function legendBelow(names, width, height, { top = 40, axis = 58 } = {}) {
   const size = width < 600 ? 13 : 16; // the smallest text of a figure: 16 px, 13 on a phone
+  const entry = (name) => 48 + 0.54 * size * plain(name).length;
+  const beside = Math.max(...names.map(entry));
+  if (width >= 1.3 * height && height < 460 && width - beside > 250) {
+    return {
+      legend: { orientation: "v", x: 1.02, y: 1, xanchor: "left", yanchor: "top", font: { size } },
+      margin: { t: top, b: axis, r: beside + 8 },
+    };
+  }
   let rows = 1;
   let used = 0;
   for (const name of names) {
-    const w = 48 + 0.54 * size * plain(name).length;
+    const w = entry(name);
     if (used && used + w > width - 20) {
       rows++;
       used = 0;

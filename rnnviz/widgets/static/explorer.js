@@ -334,8 +334,13 @@ export function figure(r, [width, height] = FIGURE_SIZE) {
   // little room (a projector, a phone): the legend's short names, the axes' short titles
   const compact = width < 600 || height - below.margin.t - below.margin.b < 220;
   if (compact) {
+    const short = [...SHORT];
+    if (clipping) {
+      short[3] = `after clipping (× ${fmt(factor)})`;
+      short[4] = `c = ${fmt(r.clip_threshold)}`;
+    }
     data.forEach((t, i) => {
-      t.name = SHORT[i] ?? t.name;
+      t.name = short[i] ?? t.name;
     });
     below = legendBelow(visibleNames(data), width, height);
   }
@@ -394,7 +399,11 @@ export function figure(r, [width, height] = FIGURE_SIZE) {
         borderwidth: 2,
         font: { size: compact ? 14 : 18, color: COLORS.black },
         visible: bad !== null,
-        text: html(overflowText(r).replace(FORWARD, `<br>${FORWARD.trim()}`)),
+        text: html(
+          compact
+            ? overflowText(r, false).replace(" back", "<br>back")
+            : overflowText(r).replace(FORWARD, `<br>${FORWARD.trim()}`),
+        ),
       },
     ],
   });
