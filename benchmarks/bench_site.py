@@ -15,6 +15,11 @@ Then, on the open explorer page, the time from a slider key press to the redrawn
 Requests outside the site are blocked (there should be none). Prints medians and the ratio of
 the explorer's time-to-interactive to the plain page's load. Target: interactive within 2 s.
 
+Last, a slow connection: Chromium's network throttled (DevTools protocol, 1.6 Mbps down,
+750 kbps up, 150 ms latency), the explorer page opened afresh: until the explorer works (target
+5 s), and then the time from choosing another activation (its numbers are another file) to the
+redrawn figure (target 3 s), against the plain page under the same throttle.
+
     .venv/bin/python benchmarks/bench_site.py [N]
 """
 
@@ -113,6 +118,48 @@ def explorer(browser, url, outside, presses=0):
     return works, drawn, every, latencies
 
 
+SLOW = {"offline": False, "latency": 150, "downloadThroughput": 1.6e6 / 8,
+        "uploadThroughput": 0.75e6 / 8}  # fmt: skip
+SETTLED = "(v) => !v.dataset.asked || v.dataset.asked === v.dataset.setting"
+
+
+def slow_connection(browser, url, outside):
+    """(plain page's load, explorer works, explorer drawn, activation switch) on SLOW, seconds."""
+    times = []
+    for name in ("index.html", EXPLORER_PAGE):
+        context, page = fresh_page(browser, url, outside)
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.emulateNetworkConditions", SLOW)
+        page.goto(url + name, wait_until="commit", timeout=120_000)
+        if name == "index.html":
+            page.wait_for_function(
+                "() => performance.getEntriesByType('navigation')[0]?.loadEventEnd > 0",
+                timeout=120_000,
+            )
+            times.append(page.evaluate(LOADED))
+        else:
+            page.wait_for_function(
+                f"() => document.querySelector('{EXPLORER}')?.dataset.ready", timeout=120_000
+            )
+            times += [page.evaluate(MARK, "rnnviz:explorer:interactive"),
+                      page.evaluate(MARK, "rnnviz:explorer:ready")]  # fmt: skip
+            view = page.locator(EXPLORER)
+            sigmoid = view.locator('[data-name="activation"] input').nth(1)
+            t0 = time.perf_counter()
+            sigmoid.click()
+            page.wait_for_function(
+                "(v) => v.dataset.setting.includes('sigmoid') && "
+                "v.dataset.asked === v.dataset.setting",
+                arg=view.element_handle(),
+                timeout=120_000,
+                polling=10,
+            )
+            times.append(time.perf_counter() - t0)
+        context.close()
+    return times
+
+
 def main():
     from playwright.sync_api import sync_playwright
 
@@ -137,6 +184,7 @@ def main():
             drawn.append(d)
             every.append(e)
             latencies += lat
+        slow = slow_connection(browser, url, outside)
         browser.close()
     server.shutdown()
     median = statistics.median
@@ -149,6 +197,11 @@ def main():
     print(f"  ratio, explorer's figure / plain page:       {median(drawn) / median(plains):.1f}")
     print(f"slider key press to redrawn figure, median of {len(latencies)}: "
           f"{1000 * median(latencies):.0f} ms")  # fmt: skip
+    print("a slow connection (1.6 Mbps down, 150 ms latency), one fresh load (seconds):")
+    print(f"  plain page (contents), load event:           {slow[0]:.2f}")
+    print(f"  explorer page, explorer works:               {slow[1]:.2f}  (target 5)")
+    print(f"  explorer page, explorer's figure drawn:      {slow[2]:.2f}")
+    print(f"  another activation, its figure redrawn:      {slow[3]:.2f}  (target 3)")
     print(f"requests outside the site: {len(outside)}")
     ok = median(works) <= 2.0 and median(drawn) <= 2.0 and not outside
     print("target (explorer working and drawn within 2 s, nothing from outside):",

@@ -46,9 +46,16 @@
     }
     return o;
   }
+  // folded away: inside a closed <details>, but not its summary (Chromium keeps such boxes laid
+  // out, unpainted)
+  const folded = (el) => {
+    const fold = el.closest("details:not([open])");
+    return !!fold && !fold.querySelector(":scope > summary")?.contains(el);
+  };
+
   function visible(el) {
     const s = getComputedStyle(el);
-    if (s.visibility !== "visible" || s.display === "none") return false;
+    if (s.visibility !== "visible" || s.display === "none" || folded(el)) return false;
     const r = el.getBoundingClientRect();
     return r.width > 0 && r.height > 0;
   }

@@ -3,8 +3,10 @@ stale live view (`make soak`; not part of `make test`, which it would make slow)
 
 Each round opens each notebook in a fresh kernel and page, runs all cells, and checks every live
 view: drawn (data-drawn), every figure holding traces, the drawn setting the one its controls
-show; then moves its first slider one step and checks the view draws the new setting. Nothing is
-reopened or retried: the first empty or stale view stops the run with what it found.
+show; then moves its first slider one step and checks the view draws the new setting. Every
+other round runs all cells a second time at once, while the first run's views are still coming
+up (their models closed under them), and checks again. Nothing is reopened or retried: the first
+empty or stale view stops the run with what it found.
 
     python tests/browser/soak.py [ROUNDS]   (default 20)
 """
@@ -14,7 +16,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from labdriver import CHROMIUM_ARGS, ROOT, chromium_path, jupyter_lab, opened_notebook, problems
+from labdriver import (
+    CHROMIUM_ARGS,
+    KERNEL_IDLE,
+    ROOT,
+    RUN_ALL,
+    chromium_path,
+    jupyter_lab,
+    opened_notebook,
+    problems,
+    wait_run_all,
+)
 from playwright.sync_api import sync_playwright
 
 NAMES = ("02-vanishing-gradients", "04-gradient-clipping", "06-gated-units")
@@ -26,6 +38,20 @@ CHECK = """() => [...document.querySelectorAll('.rnnviz-view')].map((v) => ({
   title: v.querySelector('.gtitle')?.textContent ?? null,
 }))"""
 SETTLED = "(v) => !v.dataset.asked || v.dataset.asked === v.dataset.setting"
+
+
+LAST_COUNT = """() => Math.max(...window.jupyterapp.shell.currentWidget.content.widgets
+  .filter((c) => c.model.type === 'code').map((c) => c.model.executionCount || 0))"""
+
+
+def rerun(page):
+    """Run all cells again and wait until the last one has run again and every view is drawn."""
+    before = page.evaluate(LAST_COUNT)
+    page.evaluate(RUN_ALL)
+    page.wait_for_function(
+        f"() => ({LAST_COUNT})() > {before} && ({KERNEL_IDLE})()", timeout=150_000, polling=200
+    )
+    wait_run_all(page)
 
 
 def check(page, where):
@@ -48,6 +74,9 @@ def main(rounds=20):
                     viewport = {"width": 1400, "height": 1000}
                     with opened_notebook(browser, lab, nb, viewport=viewport) as page:
                         views += check(page, where)
+                        if r % 2 == 0:  # again, at once: the first run's views are replaced
+                            rerun(page)
+                            views += check(page, f"{where}, run again")
                         for view in page.locator(".rnnviz-view").all():
                             slider = view.locator("input[type=range]").first
                             if not slider.count():

@@ -59,7 +59,8 @@ def test_cells_run_and_widgets_render(notebook_page):
     assert page.js_errors == []
     # plotly.js came once for the page, from the kernel, however many live views it draws
     live = page.locator(".rnnviz-live-plot").count()
-    assert page.evaluate("() => window.rnnvizPlotlyAsked ?? 0") == (1 if live else 0), live
+    loaded = page.evaluate("() => window.rnnvizPlotly?.loaded ?? 0")
+    assert loaded == (1 if live else 0), f"plotly.js loaded {loaded} times for {live} figures"
 
 
 def test_every_control_changes_its_view_and_the_view_shows_its_setting(notebook_page):
@@ -68,7 +69,10 @@ def test_every_control_changes_its_view_and_the_view_shows_its_setting(notebook_
     views = page.locator(".rnnviz-view")
     for i in range(views.count()):
         view = views.nth(i)
-        controls = view.locator(".rnnviz-control input[type=range], .rnnviz-options :checked")
+        view.locator("details.rnnviz-more-controls").evaluate_all(
+            "(folds) => folds.forEach((d) => { d.open = true; })"
+        )
+        controls = view.locator(".rnnviz-control input[type=range], .rnnviz-choice :checked")
         for j in range(controls.count()):
             control = controls.nth(j)
             name = control.locator("xpath=ancestor::*[@data-name][1]").get_attribute("data-name")
@@ -96,6 +100,10 @@ def test_gradient_chain_plays_and_restarts(notebook_page):
     assert (chains.count() > 0) == has_explorer, f"{chains.count()} chains in {page.notebook.name}"
     for i in range(chains.count()):
         chain = chains.nth(i)
+        view = chain.locator("xpath=ancestor::*[contains(@class, 'rnnviz-view')][1]")
+        show = view.locator(".rnnviz-show input[value='chain']")
+        if show.count():  # the stage shows the figure: show the chain
+            show.check()
         svg = chain.locator("svg.rnnviz-chain-svg")
         chain.scroll_into_view_if_needed()
         chain.locator("select").select_option("60")  # 60 time steps per second, if it can

@@ -188,14 +188,16 @@ def test_explorer_controls_change_the_figure_and_match_the_widget(browser, site_
             move(page, controls.nth(i))
             assert wait_for_change(figure, before) != before, f"{name}: slider {i} changed nothing"
         before = fingerprint(figure)
-        move(page, section.locator('input[type="radio"]:checked'))  # the next activation
+        move(
+            page, section.locator('.rnnviz-choice input[type="radio"]:checked')
+        )  # the next activation
         assert wait_for_change(figure, before) != before, f"{name}: the activation changed nothing"
         # what the page shows is what the explorer's module derives from the kernel's numbers
         page.wait_for_function(SETTLED, arg=section.element_handle())
         setting = json.loads(section.get_attribute("data-setting"))
         kernel = views.flow_numbers(views.gradient_flow(**setting), setting=setting)
         derived = derive("explorer", [kernel])[0]
-        shown = section.locator(".rnnviz-readout-box .rnnviz-value").all_inner_texts()
+        shown = section.locator(".rnnviz-readout-box .rnnviz-value").all_text_contents()
         assert shown == list(derived["readouts"].values())
         title = figure.locator(".gtitle").text_content()
         assert title == derived["title"]
@@ -206,6 +208,7 @@ def test_explorer_controls_change_the_figure_and_match_the_widget(browser, site_
 def test_play_animates_the_chain(browser, site_url):
     with opened(browser, site_url, EXPLORER_PAGES[0]) as page:
         section = widget(page, "explorer")
+        section.locator(".rnnviz-show input[value='chain']").check()  # the chain, not the figure
         svg = section.locator("svg.rnnviz-chain-svg")
         section.locator(".rnnviz-play").scroll_into_view_if_needed()
         record_frames(svg)
@@ -239,14 +242,14 @@ def test_other_widgets_sliders_change_the_figure(browser, site_url, kind):
             assert wait_for_change(figure, before) != before, f"{kind}: slider {i} changed nothing"
         if kind in ("heatmap", "cells"):
             before = fingerprint(figure)
-            move(page, section.locator('input[type="radio"]:checked'))
+            move(page, section.locator('.rnnviz-choice input[type="radio"]:checked'))
             assert wait_for_change(figure, before) != before, "the activation changed nothing"
         if kind == "clipping":
             page.wait_for_function(SETTLED, arg=section.element_handle())
             setting = json.loads(section.get_attribute("data-setting"))
             r = views.clipping_geometry((setting["g1"], setting["g2"]), setting["clip_threshold"])
             derived = derive("clipping", [views.clip_numbers(r, setting=setting)])[0]
-            shown = section.locator(".rnnviz-readout-box .rnnviz-value").all_inner_texts()
+            shown = section.locator(".rnnviz-readout-box .rnnviz-value").all_text_contents()
             assert shown == list(derived["readouts"].values())
         shot(page, kind, section)
         assert not page.errors and not page.outside

@@ -42,11 +42,13 @@ pytestmark = pytest.mark.browser
 
 THEMES = {LIGHT: "light", DARK: "dark"}
 LOWEST = {}  # notebook -> theme -> the text of lowest contrast (for contrast.json)
-FOCUSABLE = """(panel) => [...panel.querySelectorAll('button, select, input, .noUi-handle,'
+FOCUSABLE = """(panel) => [...panel.querySelectorAll('button, select, input, summary, .noUi-handle,'
     + ' [contenteditable="true"], [tabindex]:not([tabindex="-1"])')]
   .filter((e) => e.type !== 'radio' || e.checked
     || !panel.querySelector(`input[type=radio][name="${e.name}"]:checked`))
   .filter((e) => !e.disabled && e.offsetParent !== null)
+  .filter((e) => { const fold = e.closest('details:not([open])');  // folded away
+                   return !fold || fold.querySelector(':scope > summary') === e; })
   .map((e, i) => { e.dataset.rnnvizTab = i; return (e.getAttribute('aria-label') || e.title
     || e.textContent.trim() || e.className).slice(0, 40); })"""
 FOCUSED_INDEX = "() => document.activeElement.dataset.rnnvizTab ?? null"
@@ -181,6 +183,13 @@ def tab_to(page, panel, selector, order):
     assert page.evaluate(FOCUSED_INDEX) == str(target), f"Tab does not lead to {selector}"
 
 
+def show_chain(panel):
+    """A view that shows the figure or the chain: the chain (its controls are tested here)."""
+    show = panel.locator(".rnnviz-show input[value='chain']")
+    if show.count():
+        show.check()
+
+
 def chain_state(chain):
     return chain.locator("svg.rnnviz-chain-svg").evaluate("(s) => ({...s.dataset})")
 
@@ -191,6 +200,7 @@ def test_keyboard_reaches_and_operates_every_control(zoomed_page):
     assert panels.count() > 0 or widgets_shown(page.notebook) == {"Quiz"}
     for p in range(panels.count()):
         panel = panels.nth(p)
+        show_chain(panel)
         names, order = tab_through(page, panel)
         missed = [name for i, name in enumerate(names) if i not in order]
         assert not missed, f"Tab does not reach {missed} (reached {order} of {len(names)})"
@@ -234,7 +244,7 @@ def test_keyboard_reaches_and_operates_every_control(zoomed_page):
             assert speed.input_value() != value, "arrows do not change the speed"
 
         # a choice (radio buttons): an arrow key chooses the next option, the views are redrawn
-        choice = panel.locator(".rnnviz-options input[type=radio]:checked").first
+        choice = panel.locator(".rnnviz-choice input[type=radio]:checked").first
         if choice.count():
             before = fingerprint(panel)
             choice.focus()
@@ -259,6 +269,7 @@ def test_chain_states_its_result_to_screen_readers(zoomed_page):
     chains = page.locator(".rnnviz-chain")
     for i in range(chains.count()):
         chain = chains.nth(i)
+        show_chain(chain.locator("xpath=ancestor::*[contains(@class, 'rnnviz-view')][1]"))
         chain.locator(".rnnviz-all").click()
         status = chain.locator(".rnnviz-chain-status")
         assert status.get_attribute("aria-live") == "polite"

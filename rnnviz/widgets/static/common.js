@@ -248,35 +248,58 @@ export function logTicks(bottom, top, most = 8) {
 // --- plotly.js, once per page ------------------------------------------------------------------
 
 // The website's page model brings plotly.js itself (model.plotly()); in JupyterLab and Voila the
-// first view on the page asks its kernel for the file (plotly.py's own copy, no network) and
-// every other view waits for the same promise.
+// first view on the page asks its kernel for the file (plotly.py's own copy, no network), and
+// every view waits for the same promise: plotly.js is loaded once per page. A kernel busy
+// running cells answers late, and that is fine; a view still waiting after a minute asks again
+// through its own model (the view that asked may have been closed, its cell run again). Any
+// answer that arrives first is the one loaded.
+function plotlyState() {
+  if (!globalThis.rnnvizPlotly) {
+    const state = { asked: 0, loaded: 0, loading: false, listening: new WeakSet() };
+    state.promise = new Promise((resolve) => {
+      state.resolve = resolve;
+    });
+    globalThis.rnnvizPlotly = state;
+  }
+  return globalThis.rnnvizPlotly;
+}
+
+function receive(state, buffer) {
+  if (state.loading) return;
+  state.loading = true;
+  const script = document.createElement("script");
+  const before = window.Plotly;
+  script.src = URL.createObjectURL(new Blob([buffer], { type: "text/javascript" }));
+  script.onload = () => {
+    const Plotly = window.Plotly;
+    if (before) window.Plotly = before; // the page's own plotly.js, if any, stays
+    URL.revokeObjectURL(script.src);
+    state.loaded++;
+    state.resolve(Plotly);
+  };
+  script.onerror = () => {
+    state.loading = false; // the next answer may load
+  };
+  document.head.appendChild(script);
+}
+
 export function loadPlotly(model) {
   if (typeof model.plotly === "function") return model.plotly();
-  globalThis.rnnvizPlotly ??= new Promise((resolve, reject) => {
-    const onMessage = (msg, buffers) => {
-      if (msg?.type !== "plotly.js") return;
-      model.off("msg:custom", onMessage);
-      const source = new Blob([buffers[0]], { type: "text/javascript" });
-      const script = document.createElement("script");
-      const before = window.Plotly;
-      script.src = URL.createObjectURL(source);
-      script.onload = () => {
-        const Plotly = window.Plotly;
-        if (before) window.Plotly = before; // the page's own plotly.js, if any, stays
-        URL.revokeObjectURL(script.src);
-        resolve(Plotly);
-      };
-      script.onerror = () => {
-        globalThis.rnnvizPlotly = undefined;
-        reject(new Error("plotly.js did not load"));
-      };
-      document.head.appendChild(script);
-    };
-    model.on("msg:custom", onMessage);
-    globalThis.rnnvizPlotlyAsked = (globalThis.rnnvizPlotlyAsked ?? 0) + 1; // once per page
+  const state = plotlyState();
+  if (!state.listening.has(model)) {
+    state.listening.add(model);
+    model.on("msg:custom", (msg, buffers) => {
+      if (msg?.type === "plotly.js") receive(state, buffers[0]);
+    });
+  }
+  const ask = () => {
+    state.asked++;
     model.send({ type: "plotly.js?" });
-  });
-  return globalThis.rnnvizPlotly;
+  };
+  if (!state.asked) ask();
+  const again = setTimeout(() => state.loading || ask(), 60_000);
+  state.promise.then(() => clearTimeout(again));
+  return state.promise;
 }
 
 const CONFIG = { displaylogo: false, responsive: false, showSendToCloud: false };
@@ -557,7 +580,13 @@ export function follow(model, el, parts, draw) {
         if (result && Object.keys(result).length && (result !== last || force)) {
           last = result;
           size = measure();
-          await draw(result);
+          try {
+            await draw(result);
+          } catch (error) {
+            parts.error.hidden = false;
+            parts.error.textContent = `The figure could not be drawn: ${error.message}`;
+            throw error;
+          }
           el.dataset.drawn = String(++drawn);
           el.dataset.setting = JSON.stringify(result.setting ?? null);
         }

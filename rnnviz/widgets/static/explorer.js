@@ -430,13 +430,10 @@ function render({ model, el }) {
   if (parts.includes("chain") && parts.includes("figure")) {
     const toggle = make("div", { class: "rnnviz-options rnnviz-show", role: "radiogroup" });
     toggle.setAttribute("aria-label", "show");
+    const group = `rnnviz-show-${Math.random().toString(36).slice(2)}`; // one group per view
     for (const what of ["figure", "chain"]) {
       const item = make("label", {}, toggle);
-      const input = make(
-        "input",
-        { type: "radio", name: `${el.id || "v"}-show-${Math.random()}` },
-        item,
-      );
+      const input = make("input", { type: "radio", name: group }, item);
       input.value = what;
       input.checked = what === showing;
       item.append(what === "figure" ? " the figure" : " the chain (Play)");
