@@ -106,7 +106,9 @@ def test_gradient_chain_plays_and_restarts(notebook_page):
             show.check()
         svg = chain.locator("svg.rnnviz-chain-svg")
         chain.scroll_into_view_if_needed()
-        chain.locator("select").select_option("60")  # 60 time steps per second, if it can
+        # 30 time steps per second: the shortest chain here (T = 40) plays 1.3 s, well past the
+        # 0.6 s this waits before it looks (at 60 steps per second it could have ended)
+        chain.locator("select").select_option("30")
         chain.locator(".rnnviz-all").click()
         record_frames(svg)
         start = chain_state(svg)
