@@ -129,25 +129,37 @@ def jupyter_lab(notebooks, workdir):
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
     env = {**os.environ, "JUPYTER_PLATFORM_DIRS": "1", "PYTHONWARNINGS": "default"}
-    log = open(workdir / "jupyter-lab.log", "wb")  # noqa: SIM115 (closed below)
+    lab = Lab(f"http://127.0.0.1:{port}", token, root, None)
+    with _server(command, env, workdir / "jupyter-lab.log", "jupyter lab",
+                 lambda: lab.api("/api/status")) as process:  # fmt: skip
+        lab.process = process
+        try:
+            yield lab
+        finally:
+            with contextlib.suppress(Exception):
+                lab.shutdown_kernels()
+
+
+@contextlib.contextmanager
+def _server(command, env, log_path, name, ready):
+    """Run `command` as a server, its output to `log_path`; wait until `ready()` stops raising
+    OSError (at most 90 s), yield the process, stop it after."""
+    log = open(log_path, "wb")  # noqa: SIM115 (closed below)
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
-    lab = Lab(f"http://127.0.0.1:{port}", token, root, process)
     try:
         deadline = time.monotonic() + 90
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"jupyter lab exited: see {workdir / 'jupyter-lab.log'}")
+                raise RuntimeError(f"{name} exited: see {log_path}")
             try:
-                lab.api("/api/status")
+                ready()
                 break
             except OSError:
                 if time.monotonic() > deadline:
-                    raise RuntimeError("jupyter lab did not start within 90 s") from None
+                    raise RuntimeError(f"{name} did not start within 90 s") from None
                 time.sleep(0.3)
-        yield lab
+        yield process
     finally:
-        with contextlib.suppress(Exception):
-            lab.shutdown_kernels()
         process.terminate()
         try:
             process.wait(timeout=20)
@@ -171,30 +183,14 @@ def voila(notebooks, workdir):
         "--Voila.ip=127.0.0.1", "--ServerApp.port_retries=0",
     ]  # fmt: skip
     env = {**os.environ, "JUPYTER_PLATFORM_DIRS": "1"}
-    log = open(Path(workdir) / "voila.log", "wb")  # noqa: SIM115 (closed below)
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"voila exited: see {Path(workdir) / 'voila.log'}")
-            try:
-                with urllib.request.urlopen(f"{url}/voila/tree", timeout=5):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("voila did not start within 90 s") from None
-                time.sleep(0.3)
+
+    def ready():
+        with urllib.request.urlopen(f"{url}/voila/tree", timeout=5):
+            pass
+
+    with _server(command, env, Path(workdir) / "voila.log", "voila", ready):
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
 
 
 # --- in the page ---------------------------------------------------------------------------
