@@ -63,12 +63,28 @@ SHOWN = """(view) => {
     title: view.querySelector('.gtitle')?.textContent,
     readouts: [...view.querySelectorAll('.rnnviz-readout-box :is(.rnnviz-name, .rnnviz-value)')]
       .map((e) => e.textContent),
-    chain: view.querySelector('.rnnviz-chain-status')?.textContent ?? null,
-    chainLabel: view.querySelector('svg.rnnviz-chain-svg')?.getAttribute('aria-label') ?? null,
     traces: JSON.parse(JSON.stringify(plot.data.map(pick))),
     notes: (plot.layout.annotations || []).map((a) => [a.text, a.visible]),
   };
 }"""
+
+
+# The chain, shown by its toggle where the view also has a figure (a hidden chain is not drawn).
+CHAIN = """(view) => ({
+  chain: view.querySelector('.rnnviz-chain-status')?.textContent ?? null,
+  chainLabel: view.querySelector('svg.rnnviz-chain-svg')?.getAttribute('aria-label') ?? null,
+})"""
+
+
+def chain_shown(view):
+    """What the view's chain shows (shown first if it has a toggle; the figure shown again)."""
+    toggle = view.locator(".rnnviz-show")
+    if toggle.count():
+        toggle.locator("input[value='chain']").check()
+    shown = view.evaluate(CHAIN)
+    if toggle.count():
+        toggle.locator("input[value='figure']").check()
+    return shown
 
 
 def walk(page, view, kind, where):
@@ -83,7 +99,7 @@ def walk(page, view, kind, where):
             "(v) => v.dataset.setting && v.querySelector('.rnnviz-live-plot')._fullData",
             arg=view.element_handle(),
         )
-        shown.append(page.evaluate(SHOWN, view.element_handle()))
+        shown.append(page.evaluate(SHOWN, view.element_handle()) | chain_shown(view))
         view.screenshot(path=str(ARTIFACTS / f"one-renderer-{where}-{kind}-{i}.png"))
     return shown
 

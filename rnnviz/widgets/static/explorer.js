@@ -456,7 +456,7 @@ function render({ model, el }) {
     if (!last) return;
     const r = last;
     view.result.textContent = resultLine(r);
-    chain?.update(chainData(r));
+    if (showing === "chain") chain?.update(chainData(r)); // a hidden chain waits for its toggle
     if (view.readout) view.readout.innerHTML = readoutTable(readouts(r));
     if (parts.includes("figure") && showing === "figure") {
       const size = stageSize(view.stage, [240, FIGURE_SIZE[1]]);
