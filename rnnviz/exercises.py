@@ -1,15 +1,20 @@
 """Exercises: checks that say what is wrong and where to look, a gradient check, and solutions.
 
 Every check returns a `Feedback`, shown in the notebook as a short message; `feedback.ok` tells
-whether the answer is right. A check never raises because an answer is wrong or unfinished.
+whether the answer is right. A check never raises because an answer is wrong or unfinished:
+whatever the student's function raises (SystemExit included, KeyboardInterrupt excepted), an
+endless loop (it gets `time_limit` seconds) and an answer too large to hold all become feedback.
+A check raises only for its own bad options (a `seed` or `time_limit` it cannot use).
 Reference solutions stay out of the notebooks: `show_solution(name)` prints one.
 """
 
+import contextvars
 import inspect
 import math
 import numbers
 import reprlib
 import textwrap
+import threading
 import warnings
 
 import numpy as np
@@ -21,6 +26,13 @@ from .clipping import global_norm
 from .output import loss_and_grads
 
 FLOAT32_MAX = float(np.finfo(np.float32).max)
+# Seconds one call of a student's function may take. A correct solution needs well under 0.1 s
+# (the reference solutions about 0.1 ms; Python loops over every entry about 1 ms); a loaded
+# classroom laptop or a first `import` inside the function stays far below 10 s.
+TIME_LIMIT = 10.0
+# Numbers in one answer: every exercise expects at most 16, so anything larger is refused, by its
+# size, before numpy builds a copy of it.
+MAX_ANSWER_SIZE = 10_000
 
 
 class Feedback:
@@ -40,18 +52,82 @@ class Feedback:
         return self.ok
 
 
-def _call(fn, *args):
-    """Run the student's function; turn an exception into feedback instead of a traceback."""
-    try:
-        return fn(*args), None
-    except NotImplementedError:
-        return None, Feedback(False, "The function still raises NotImplementedError: fill it in.")
-    except Exception as e:  # a student's bug: report it kindly, with its type and message
+class _Stopped(BaseException):
+    """Raised inside a student's function that ran out of time (not an Exception: a student's
+    `except Exception` does not swallow it)."""
+
+
+def _call(fn, *args, time_limit=TIME_LIMIT):
+    """Run the student's function for at most `time_limit` seconds: (result, None), or (None,
+    feedback) when it raised (anything but KeyboardInterrupt) or did not return in time.
+
+    It runs in a thread, which works wherever a notebook runs (any OS; a signal timer would need
+    the main thread and take SIGALRM from whoever else uses it), in a copy of the caller's context
+    (numpy's error settings, the cell that shows its prints). A Python thread cannot be killed:
+    when time is up it is asked to stop by an exception raised inside it, which ends a Python loop
+    at its next step but not one long call into C (a huge matrix product). The check answers in
+    any case; such a thread runs on in the background (a daemon, gone with the kernel).
+    """
+    if not callable(fn):
+        return None, Feedback(
+            False,
+            f"The check takes your function itself, got {_short(fn)}: write "
+            "check_...(my_function), without parentheses after my_function.",
+        )
+    context, outcome = contextvars.copy_context(), []
+
+    def run():
         try:
-            detail = str(e)
-        except Exception:  # an exception whose message itself fails
-            detail = "(its message cannot be shown)"
-        return None, Feedback(False, f"Your function raised {type(e).__name__}: {detail}")
+            try:
+                outcome.append((context.run(fn, *args), None, None))
+            except BaseException as e:  # SystemExit, GeneratorExit, ...: the student's too
+                outcome.append((None, e, _raised(e)))  # its message is read here, in the limit
+        except _Stopped:  # asked to stop just as the function ended
+            pass
+
+    thread = threading.Thread(target=run, name="rnnviz-student-function", daemon=True)
+    thread.start()
+    try:
+        thread.join(time_limit)
+    finally:  # also when the kernel is interrupted while waiting
+        if thread.is_alive():
+            _stop(thread)
+    if not outcome:
+        return None, Feedback(
+            False,
+            f"Your function did not return within {time_limit:g} s. Look for a loop that never "
+            "ends, e.g. a `while` whose condition stays true.",
+        )
+    result, raised, problem = outcome[0]
+    if isinstance(raised, KeyboardInterrupt):  # the student stops the run: not feedback
+        raise raised
+    return result, problem
+
+
+def _stop(thread):
+    """Ask `thread` to stop: raise _Stopped in it at its next Python step (CPython only)."""
+    try:
+        import ctypes
+
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(
+            ctypes.c_ulong(thread.ident), ctypes.py_object(_Stopped)
+        )
+    except (ImportError, AttributeError):  # another Python: the thread runs on, as a daemon
+        pass
+
+
+def _raised(e):
+    """Feedback for an exception raised by the student's function; never raises."""
+    if isinstance(e, NotImplementedError):
+        return Feedback(False, "The function still raises NotImplementedError: fill it in.")
+    try:
+        detail = str(e)
+    except Exception:  # an exception whose message itself fails
+        detail = "(its message cannot be shown)"
+    text = f"Your function raised {type(e).__name__}{': ' * bool(detail)}{detail}"
+    if isinstance(e, SystemExit):
+        text += ". exit() and sys.exit() stop the whole program: `return` the result instead."
+    return Feedback(False, text)
 
 
 _REPR = reprlib.Repr()
@@ -78,26 +154,37 @@ def _real(value):
         return None, f"{_short(value)} ({type(value).__name__}), not a number"
 
 
-def _as_real_array(name, value):
-    """(`value` as a finite float64 array, None), or (None, a sentence saying what is wrong).
+def _as_real_array(name, value, expected):
+    """(`value` as a finite float array, None), or (None, a sentence saying what is wrong).
 
     Whatever `value` is, this neither raises nor warns: None, `...`, text, a dict, a ragged
-    list, complex numbers, an int too large for a float, NaN and infinity all become a sentence.
+    list, complex numbers, an int too large for a float, NaN and infinity all become a sentence;
+    so does an answer of more than MAX_ANSWER_SIZE numbers, refused before numpy copies it.
+    float32 and float16 arrays keep their dtype, to be compared at their precision; others
+    become float64.
+    `expected` is the expected shape, for the messages.
     """
     if value is None:
         return None, f"{name} is None: did you forget a `return`?"
     if value is ...:
         return None, f"{name} is `...`: replace it by your code."
+    size, shape = _size(value)
+    if size > MAX_ANSWER_SIZE:
+        has = f"has shape {shape}, {size:,} numbers" if shape else f"has at least {size:,} numbers"
+        return None, f"{name} {has}; expected {_shape_text(expected)}."
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")  # e.g. float() of a one-element array inside a list
         try:
             arr = np.asarray(value)
         except ValueError:
             return None, f"{name} is ragged: its rows have different lengths."
+        except MemoryError:
+            return None, f"{name} is too large to hold; expected {_shape_text(expected)}."
         except Exception:  # e.g. an object whose __array__ fails
             return None, f"{name} is {_short(value)}, not an array of numbers."
         if arr.dtype.kind in "biuf":  # booleans, integers, floats
-            out = arr.astype(np.float64)
+            low = arr.dtype.kind == "f" and arr.dtype.itemsize < 8  # float32, float16: kept
+            out = arr.astype(arr.dtype.type if low else np.float64)  # a copy, in native order
         else:  # complex numbers, text, Python objects, dates: look at each entry
             out = np.empty(arr.shape)
             for i, entry in np.ndenumerate(arr):
@@ -112,9 +199,33 @@ def _as_real_array(name, value):
     return out, None
 
 
+def _size(value, depth=0):
+    """(how many numbers np.asarray(value) would hold, its shape or None), counted without
+    building it; a list's count stops once it passes MAX_ANSWER_SIZE."""
+    if isinstance(value, list | tuple) and depth < 32:  # numpy's nesting ends at 32 or 64
+        total = 0
+        for item in value:
+            total += _size(item, depth + 1)[0]
+            if total > MAX_ANSWER_SIZE:
+                break
+        return total, None
+    if isinstance(value, range):
+        return len(value), None
+    try:  # an ndarray (a broadcast view of 10**12 numbers, too), a numpy scalar, a tensor
+        shape = tuple(int(n) for n in value.shape)
+    except Exception:  # a number, a text, a dict, ...: numpy makes one entry of it
+        return 1, None
+    return math.prod(shape), shape
+
+
+def _shape_text(shape):
+    """'one number' for (), else 'shape (4,)'."""
+    return "one number" if shape == () else f"shape {shape}"
+
+
 def _as_number(name, value):
     """(`value` as a finite float, None) when it is one real number, else (None, a sentence)."""
-    arr, problem = _as_real_array(name, value)
+    arr, problem = _as_real_array(name, value, ())
     if problem is None and arr.size != 1:
         problem = f"{name} should be one number, got {_short(value)}."
     return (None, problem) if problem else (float(arr.flat[0]), None)
@@ -132,15 +243,35 @@ def _same(got, want):
 
 
 def _compare(name, got, expected, *, rtol=1e-8):
-    """None when the float array `got` matches `expected`, else where and by how much not."""
+    """None when the float array `got` matches `expected`, else where and by how much not.
+
+    `got` is compared at the precision of its dtype: to `rtol` (relative to 1 + |expected|) in
+    float64, to 100 float32 spacings (about 1e-5) in float32; float16 is refused, its 3 digits
+    cannot tell a right formula from a slip.
+    """
     if got.shape != np.shape(expected):
         return f"{name} has shape {got.shape}, expected {np.shape(expected)}."
+    if got.dtype == np.float16:
+        return f"{name} is float16, which keeps 3 significant digits: compute in float64."
+    rtol = max(rtol, 100 * float(np.finfo(got.dtype).eps))
     with np.errstate(all="ignore"):  # got - expected may overflow to inf: still a mismatch
         err = np.abs(got - expected)
     if np.all(err <= rtol * (1 + np.abs(expected))):
         return None
     i = np.unravel_index(np.argmax(err), err.shape)
-    return f"{name}{_where(i)} is {got[i]:.6g}, expected {expected[i]:.6g}."
+    shown, wanted = _apart(got[i], expected[i])
+    note = f" (compared at {got.dtype}'s precision)" * (got.dtype != np.float64)
+    return f"{name}{_where(i)} is {shown}, expected {wanted}{note}."
+
+
+def _apart(got, want):
+    """`got` and `want` written with 6 significant digits, or as many more as tell them apart."""
+    got, want = float(got), float(want)
+    for digits in range(6, 18):
+        shown, wanted = f"{got:.{digits}g}", f"{want:.{digits}g}"
+        if shown != wanted:
+            break
+    return shown, wanted
 
 
 # ---- Notebook 1: one step of backpropagation through time ---------------------------------
@@ -153,7 +284,7 @@ def backward_step_solution(da_t, dz_next, a_t, W_aa):
     return da_total, dz_t
 
 
-def check_backward_step(fn, *, seed=0):
+def check_backward_step(fn, *, seed=0, time_limit=TIME_LIMIT):
     """Check `fn(da_t, dz_next, a_t, W_aa) -> (da_total, dz_t)` for a tanh RNN.
 
     da_t     delta<t>, the direct part of dL/da<t> (from the output at step t only), (n_a,)
@@ -161,26 +292,30 @@ def check_backward_step(fn, *, seed=0):
     a_t      a<t> = tanh(z<t>), (n_a,)
     W_aa     (n_a, n_a)
     returns  dL/da<t> (total, through every later step) and dL/dz<t>.
+    seed : for the test inputs;  time_limit : seconds `fn` may take, > 0
     """
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
+    time_limit = check_float("time_limit", time_limit)
     n_a = 4
     da_t, dz_next = rng.standard_normal(n_a), rng.standard_normal(n_a)
     a_t, W_aa = np.tanh(rng.standard_normal(n_a)), rng.standard_normal((n_a, n_a))
-    out, problem = _call(fn, da_t.copy(), dz_next.copy(), a_t.copy(), W_aa.copy())
+    out, problem = _call(
+        fn, da_t.copy(), dz_next.copy(), a_t.copy(), W_aa.copy(), time_limit=time_limit
+    )
     if problem is not None:
         return problem
     if not isinstance(out, tuple) or len(out) != 2:
         return Feedback(False, "Return two arrays: `return da_total, dz_t`.")
     want_da, want_dz = backward_step_solution(da_t, dz_next, a_t, W_aa)
-    first, problem_first = _as_real_array("da_total", out[0])
-    second, problem_second = _as_real_array("dz_t", out[1])
+    first, problem_first = _as_real_array("da_total", out[0], (n_a,))
+    second, problem_second = _as_real_array("dz_t", out[1], (n_a,))
     if not (problem_first or problem_second) and _same(first, want_dz) and _same(second, want_da):
         return Feedback(
             False,
             "Your two results look swapped: both are right, but return da_total first, "
             "then dz_t: `return da_total, dz_t`.",
         )
-    da_total, problem = _as_real_array("da_total", out[0])
+    da_total, problem = _as_real_array("da_total", out[0], (n_a,))
     if problem:
         return Feedback(False, problem)
     if _same(da_total, da_t):
@@ -202,7 +337,7 @@ def check_backward_step(fn, *, seed=0):
             problem + " Recall dL/da<t> = δ<t> + W_aa^T dL/dz<t+1>, where δ<t> (da_t) is only the "
             "direct part, from the output at step t.",
         )
-    dz_t, problem = _as_real_array("dz_t", out[1])
+    dz_t, problem = _as_real_array("dz_t", out[1], (n_a,))
     if problem:
         return Feedback(False, problem)
     if _same(dz_t, da_total):
@@ -226,11 +361,16 @@ def finite_difference_check(params, x, y, *, activation="tanh", eps=1e-6, seed=0
     name -> largest relative error |numeric - analytic| / max(|numeric| + |analytic|, 1e-12).
     NaN in, NaN out: when a numeric or analytic derivative of an array is NaN or infinite (the
     network diverged, or a parameter is already NaN), that array's error is NaN, never 0.
-    eps : finite, > 0; samples : integer >= 1; seed : for the choice of entries.
+    The check computes in float64, on a float64 copy of `params`: float32 or integer parameters
+    are checked as the same network in float64 (float32 keeps about 7 digits, too few to see a
+    change of eps = 1e-6 in the loss; the check is about the gradient's formulas).
+    eps : finite, > 0; samples : integer in 1..10,000; seed : for the choice of entries.
     """
     eps = check_float("eps", eps)
-    samples = check_int("samples", samples)
+    samples = check_int("samples", samples, maximum=10_000, what="entries of each array")
     rng = np.random.default_rng(check_seed(seed))
+    if isinstance(params, dict):  # anything else: loss_and_grads says what is wrong with it
+        params = {k: _float64(v) for k, v in params.items()}
     _, grads = loss_and_grads(params, x, y, activation=activation)
     errors = {}
     for name, w in params.items():
@@ -250,6 +390,12 @@ def finite_difference_check(params, x, y, *, activation="tanh", eps=1e-6, seed=0
             worst = max(worst, abs(numeric - analytic) / max(abs(numeric) + abs(analytic), 1e-12))
         errors[name] = worst
     return errors
+
+
+def _float64(w):
+    """A float64 copy of a real ndarray; anything else as it is, for loss_and_grads to refuse."""
+    is_real = isinstance(w, np.ndarray) and w.dtype.kind in "biuf"
+    return w.astype(np.float64) if is_real else w
 
 
 # ---- Numeric questions (notebooks 2 and 3) -------------------------------------------------
@@ -309,8 +455,9 @@ ANSWERS = {
 
 def check_answer(question, answer):
     """Check a numeric answer to one of `ANSWERS` (relative tolerance per question)."""
-    if question not in ANSWERS:
-        raise ValueError(f"question == {question!r}, must be one of {', '.join(ANSWERS)}")
+    if not isinstance(question, str) or question not in ANSWERS:
+        kind = ValueError if isinstance(question, str) else TypeError
+        raise kind(f"question == {_short(question)}, must be one of {', '.join(ANSWERS)}")
     expected_fn, rtol, whole, hint = ANSWERS[question]
     if answer is None or answer is ...:
         return Feedback(False, "Replace the `...` by your answer (a number).")
@@ -321,8 +468,8 @@ def check_answer(question, answer):
     if whole and answer != round(answer) and abs(answer - expected) < 1:
         return Feedback(
             False,
-            f"{answer:.6g} is close, but a number of steps is a whole number: "
-            "which whole number of doublings first goes past the limit?",
+            f"{_apart(answer, round(answer))[0]} is close, but a number of steps is a whole "
+            "number: which whole number of doublings first goes past the limit?",
         )
     if math.isclose(answer, expected, rel_tol=max(rtol, 1e-12)):
         return Feedback(True, f"{expected:.4g} it is.")
@@ -358,9 +505,10 @@ def check_nonnormal(W_aa):
     radius < 1)."""
     if W_aa is None or W_aa is ...:
         return Feedback(False, "Replace the `...` by a 2 x 2 numpy array.")
-    W, problem = _as_real_array("W_aa", W_aa)
+    W, problem = _as_real_array("W_aa", W_aa, (2, 2))
     if problem:
         return Feedback(False, problem)
+    W = W.astype(np.float64)  # a typed matrix: its norms in float64, whatever its dtype
     if W.shape != (2, 2):
         return Feedback(
             False,
@@ -423,22 +571,34 @@ def clip_solution(grads, max_norm):
     return {k: g.copy() for k, g in grads.items()}, total
 
 
-def check_clip(fn, *, seed=0):
-    """Check `fn(grads, max_norm) -> (clipped, total_norm)`, clipping by the global norm."""
-    rng = np.random.default_rng(seed)
+def _changed(grads, original):
+    """Whether the dict `grads`, or an array in it, differs from `original`, a copy of each."""
+    try:
+        return grads.keys() != original.keys() or any(
+            not np.array_equal(grads[k], v) for k, v in original.items()
+        )
+    except Exception:  # an entry replaced by something numpy cannot compare
+        return True
+
+
+def check_clip(fn, *, seed=0, time_limit=TIME_LIMIT):
+    """Check `fn(grads, max_norm) -> (clipped, total_norm)`, clipping by the global norm.
+
+    seed : for the test gradients;  time_limit : seconds each of the two calls of `fn` may take
+    """
+    rng = np.random.default_rng(check_seed(seed))
+    time_limit = check_float("time_limit", time_limit)
     big = {"W_aa": rng.standard_normal((3, 3)) * 10, "b_a": rng.standard_normal(3) * 10}
     small = {k: v / 1000 for k, v in big.items()}
     for grads, label in ((big, "a large gradient"), (small, "a small gradient")):
         original = {k: v.copy() for k, v in grads.items()}
-        out, problem = _call(fn, grads, 5.0)
+        out, problem = _call(fn, grads, 5.0, time_limit=time_limit)
         if problem is not None:
             return problem
         if not isinstance(out, tuple) or len(out) != 2 or not isinstance(out[0], dict):
             return Feedback(False, "Return the clipped dict and the norm: `return clipped, total`.")
         clipped, total = out
-        if grads.keys() != original.keys() or any(
-            not np.array_equal(grads[k], v) for k, v in original.items()
-        ):
+        if _changed(grads, original):
             return Feedback(
                 False,
                 "Your function changed the input arrays in place (e.g. with "
@@ -452,6 +612,7 @@ def check_clip(fn, *, seed=0):
             return Feedback(False, f"For {label}: {problem}")
         want = global_norm(grads)
         if not np.isclose(total, want):
+            shown, wanted = _apart(total, want)
             per_array = [float(np.linalg.norm(v)) for v in grads.values()]
             if any(np.isclose(total, p) for p in per_array):
                 return Feedback(
@@ -461,12 +622,12 @@ def check_clip(fn, *, seed=0):
                 )
             return Feedback(
                 False,
-                f"For {label} total_norm is {total:.6g}, expected "
-                f"{want:.6g} = sqrt(sum over arrays of sum(g**2)).",
+                f"For {label} total_norm is {shown}, expected "
+                f"{wanted} = sqrt(sum over arrays of sum(g**2)).",
             )
         expected, _ = clip_solution(grads, 5.0)
         for k in grads:
-            got, problem = _as_real_array(f"clipped[{k!r}]", clipped[k])
+            got, problem = _as_real_array(f"clipped[{k!r}]", clipped[k], grads[k].shape)
             if problem:
                 return Feedback(False, f"For {label}: {problem}")
             if _same(got, np.clip(grads[k], -5.0, 5.0)) and not _same(got, expected[k]):
@@ -517,14 +678,19 @@ def _gru(a_prev, x_t, params, *, stack=lambda a, x: np.concatenate([a, x]), rese
     return gamma_u * c_tilde + (1 - gamma_u) * a_prev
 
 
-def check_gru_step(fn, *, seed=0):
-    """Check `fn(a_prev, x_t, params) -> a_t`, one GRU step for a single sequence."""
-    rng = np.random.default_rng(seed)
+def check_gru_step(fn, *, seed=0, time_limit=TIME_LIMIT):
+    """Check `fn(a_prev, x_t, params) -> a_t`, one GRU step for a single sequence.
+
+    seed : for the test inputs;  time_limit : seconds `fn` may take, > 0
+    """
+    rng = np.random.default_rng(check_seed(seed))
+    time_limit = check_float("time_limit", time_limit)
     n_x, n_a = 3, 4
     params = {k: rng.standard_normal((n_a, n_a + n_x)) for k in ("W_u", "W_r", "W_c")}
     params |= {k: rng.standard_normal(n_a) for k in ("b_u", "b_r", "b_c")}
     a_prev, x_t = rng.standard_normal(n_a), rng.standard_normal(n_x)
-    out, problem = _call(fn, a_prev.copy(), x_t.copy(), {k: v.copy() for k, v in params.items()})
+    copies = {k: v.copy() for k, v in params.items()}
+    out, problem = _call(fn, a_prev.copy(), x_t.copy(), copies, time_limit=time_limit)
     if problem is not None:
         return problem
     want = gru_step_solution(a_prev, x_t, params)
@@ -533,9 +699,9 @@ def check_gru_step(fn, *, seed=0):
     if isinstance(out, tuple) and any(
         e is None or isinstance(e, list | tuple | np.ndarray) for e in out
     ):
-        items = [_as_real_array("a_t", e)[0] for e in out]  # None where not an array
+        items = [_as_real_array("a_t", e, (n_a,))[0] for e in out[:3]]  # None: not an array
         right = [i for i, e in enumerate(items) if e is not None and _same(e, want)]
-        place = ("first", "second", "third")[right[0]] if right and right[0] < 3 else "one"
+        place = ("first", "second", "third")[right[0]] if right else ""
         found = f" (its {place} item is the right a<t>)" if right else ""
         n = len(out)
         return Feedback(
@@ -543,7 +709,7 @@ def check_gru_step(fn, *, seed=0):
             f"Your function returns a tuple of {n} item{'s' * (n != 1)}: return one array, a<t> "
             f"(for the GRU it is also c<t>), not a tuple{found}: `return a_t`.",
         )
-    a_t, problem = _as_real_array("a_t", out)
+    a_t, problem = _as_real_array("a_t", out, (n_a,))
     if problem:
         return Feedback(False, problem)
     if _same(a_t, (1 - gamma_u) * c_tilde + gamma_u * a_prev):
@@ -588,6 +754,9 @@ SOLUTIONS = {
 
 def show_solution(name):
     """Print the reference solution of exercise `name` (for instructors and after trying)."""
+    if not isinstance(name, str):
+        choices = ", ".join([*SOLUTIONS, *ANSWERS])
+        raise TypeError(f"name == {_short(name)}, must be a string, one of {choices}")
     if name in ANSWERS:
         print(f"{name}: {ANSWERS[name][0]():.6g}\n{ANSWERS[name][-1]}")
         return
