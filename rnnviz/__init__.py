@@ -23,6 +23,7 @@ import importlib
 
 from . import experiments, training
 from .activations import ACTIVATIONS, get_activation, sigmoid
+from .budget import BudgetError, get_budget, set_budget
 from .cells import backward, forward, init_params
 from .clipping import clip_by_array_norm, clip_by_global_norm, clip_by_value, global_norm
 from .diagnostics import (
@@ -88,6 +89,7 @@ __all__ = [
     "ACTIVATIONS",
     "AGREEMENT_CLASSES",
     "AGREEMENT_VOCAB",
+    "BudgetError",
     "ClippingGeometry",
     "ConnectivityHeatmap",
     "GradientFlow",
@@ -116,6 +118,7 @@ __all__ = [
     "finite_difference_check",
     "forward",
     "get_activation",
+    "get_budget",
     "global_norm",
     "gradient_flow",
     "gradient_norms",
@@ -138,6 +141,7 @@ __all__ = [
     "rnn_backward",
     "rnn_forward",
     "saturation",
+    "set_budget",
     "sentences",
     "show_solution",
     "sigma_max",

@@ -9,7 +9,7 @@ import numpy as np
 MAX_T = 10_000  # time steps
 MAX_UNITS = 4_096  # n_x, n_a or n_y: a weight matrix of at most 4096 x 8192 floats (256 MiB)
 MAX_BATCH = 100_000  # sequences in one batch
-MAX_ELEMENTS = 2**27  # numbers in one array of a forward pass, e.g. T * m * n_a: 1 GiB in float64
+# The memory and work of a call are bounded by the budget (`rnnviz.budget`), not by these caps.
 
 
 def check_int(name, value, *, minimum=1, maximum=None, what=""):
@@ -35,19 +35,6 @@ def check_seed(seed, name="seed"):
     if isinstance(seed, tuple | list) and seed:
         return tuple(check_int(name, s, minimum=0) for s in seed)
     return check_int(name, seed, minimum=0)
-
-
-def check_elements(**sizes):
-    """Raise ValueError, before allocating, when the product of `sizes` exceeds MAX_ELEMENTS."""
-    total = 1
-    for value in sizes.values():
-        total *= int(value)
-    if total > MAX_ELEMENTS:
-        product = " * ".join(f"{k} ({v:,})" for k, v in sizes.items())
-        raise ValueError(
-            f"{product} = {total:,} numbers in one array, more than {MAX_ELEMENTS:,} "
-            f"({MAX_ELEMENTS * 8 / 2**30:.0f} GiB in float64): make the run smaller"
-        )
 
 
 def check_float(name, value, *, positive=True, allow_zero=False, maximum=None):
@@ -85,8 +72,15 @@ def check_array(name, value, *, ndims, last=None, dtype=None):
 def check_real(name, arr):
     """Return `arr` as an array; raise TypeError naming `name` unless it holds real numbers.
 
-    Booleans count as numbers; a ragged nested list is a ValueError.
+    Booleans count as numbers; a ragged nested list is a ValueError. np.matrix (always 2-D,
+    `*` is a matrix product) and masked arrays (the masks would be ignored) are refused by name.
     """
+    if isinstance(arr, np.matrix):
+        raise TypeError(f"{name} is an np.matrix: pass a plain array, np.asarray({name})")
+    if np.ma.isMaskedArray(arr):
+        raise TypeError(
+            f"{name} is a masked array, whose mask rnnviz would ignore: pass {name}.filled(value)"
+        )
     try:
         arr = np.asarray(arr)
     except ValueError:

@@ -7,7 +7,8 @@ sequence enters as a batch of one (`prepare_inputs`) and leaves as one (`unbatch
 
 import numpy as np
 
-from ._checks import MAX_BATCH, MAX_T, check_array, check_elements, check_int, check_real
+from . import budget
+from ._checks import MAX_BATCH, MAX_T, check_array, check_int, check_real
 
 GRU_GATES = ("u", "r", "c")
 LSTM_GATES = ("u", "f", "o", "c")
@@ -77,23 +78,52 @@ def check_params(params, shapes):
 
 
 def prepare_inputs(params, shapes, x, a0, name="a0"):
-    """Check x (T, n_x) or (T, m, n_x) and a0; return them as 3-D/2-D arrays and `batched`."""
-    n_x, n_a, _, dtype = check_params(params, shapes)
+    """Check x (T, n_x) or (T, m, n_x) and a0, and the budget of a forward and backward pass;
+    return them as 3-D/2-D arrays of their own (later changes to the caller's arrays change
+    nothing here) and `batched`."""
+    n_x, n_a, n_y, dtype = check_params(params, shapes)
+    shape = np.shape(x) if isinstance(x, np.ndarray) else None
+    if shape is not None and len(shape) in (2, 3) and all(shape):  # the budget before any copy
+        _check_pass(shapes, shape, n_x, n_a, n_y, dtype)
     x = check_array("x", x, ndims=(2, 3), last=n_x, dtype=dtype)
     batched = x.ndim == 3
-    x3 = x if batched else x[:, None, :]  # (T, m, n_x)
-    T, m = x3.shape[:2]
-    check_int("T (len(x))", T, maximum=MAX_T, what="time steps")
-    check_int("m (x.shape[1])", m, maximum=MAX_BATCH, what="sequences in a batch")
-    check_elements(T=T, m=m, n_a=n_a)  # the size of each array the forward pass keeps
+    m = x.shape[1] if batched else 1
+    _check_pass(shapes, x.shape, n_x, n_a, n_y, dtype)
+    x3 = np.array(x if batched else x[:, None, :], dtype=dtype)  # (T, m, n_x), a copy
     if a0 is None:
         a0 = np.zeros((m, n_a), dtype=dtype)
     else:
         a0 = check_array(name, a0, ndims=(2,) if batched else (1,), last=n_a, dtype=dtype)
         if batched and a0.shape[0] != m:
             raise ValueError(f"{name} has shape {a0.shape}, expected ({m}, {n_a})")
-        a0 = a0.reshape(m, n_a)
+        a0 = np.array(a0.reshape(m, n_a))
     return x3, a0, batched
+
+
+def _check_pass(shapes, shape, n_x, n_a, n_y, dtype):
+    """The budget of one forward and backward pass over x of `shape`."""
+    cell = next(name for name, s in PARAM_SHAPES.items() if s is shapes)
+    T, m = shape[0], shape[1] if len(shape) == 3 else 1
+    check_int("T (len(x))", T, maximum=MAX_T, what="time steps")
+    check_int("m (x.shape[1])", m, maximum=MAX_BATCH, what="sequences in a batch")
+    nbytes, operations = budget.pass_cost(cell, T, m, n_x, n_a, n_y, np.dtype(dtype).itemsize)
+    budget.check(
+        f"a forward and backward pass of the {cell} over T = {T:,} steps of m = {m:,} "
+        f"sequences with n_a = {n_a:,} units",
+        nbytes=nbytes,
+        operations=operations,
+        smaller="T, m or n_a",
+    )
+
+
+def frozen_params(params, shapes):
+    """The cell's parameters as read-only copies, for a cache: changing the caller's dict or
+    arrays after the forward pass cannot change what the backward pass computes."""
+    out = {}
+    for k in shapes:
+        out[k] = np.array(params[k])
+        out[k].flags.writeable = False
+    return out
 
 
 def check_cache(cache, name, function):

@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import budget
 from ._checks import MAX_UNITS, check_choice, check_float, check_int, check_seed
 from ._shapes import PARAM_SHAPES, cell_name
 from .gated import gru_backward, gru_forward, init_gru, init_lstm, lstm_backward, lstm_forward
@@ -71,6 +72,13 @@ def init_params(n_x, n_a, n_y, *, weight_scale=1.0, seed=None, cell="rnn", dtype
     check_float("weight_scale", weight_scale, allow_zero=True)
     check_choice("dtype", dtype, tuple(DTYPES))
     check_choice("cell", cell, tuple(CELLS))
+    weights = n_a * (n_a + n_x) * (1 if cell == "rnn" else len(CELLS[cell].param_shapes) // 2)
+    budget.check(
+        f"init_params with n_x = {n_x:,}, n_a = {n_a:,}, n_y = {n_y:,}",
+        nbytes=8 * (4 * weights + 2 * n_a * n_y),
+        operations=(budget.cube(n_a) if cell == "rnn" else 0) + 10 * (weights + n_a * n_y),
+        smaller="n_a",
+    )
     rng = np.random.default_rng(check_seed(seed))
     if cell == "rnn":
         params = init_rnn(n_x, n_a, rng, weight_scale=weight_scale)
@@ -89,6 +97,11 @@ def forward(params, x, a0=None, *, activation="tanh"):
     cell = cell_of(params)
     if cell.name == "rnn":
         return rnn_forward(params, x, a0, activation=activation)
+    if activation != "tanh":  # the gates are sigmoids and the candidate a tanh, by definition
+        raise ValueError(
+            f"activation == {activation!r}: the {cell.name.upper()} has its own activations "
+            "(sigmoid gates, tanh candidate); activation applies to the basic RNN only"
+        )
     return cell.forward(params, x, a0)
 
 

@@ -23,7 +23,11 @@ def _check_grads(grads):
 def _rescale(grads, max_norm, n):
     """g * max_norm / n, also when n is inf only because ||g|| exceeds float64's range."""
     if np.isfinite(n):
-        return {k: v * (max_norm / n) for k, v in grads.items()}
+        factor = max_norm / n
+        if factor >= np.finfo(np.float64).tiny:
+            return {k: v * factor for k, v in grads.items()}
+        # a subnormal factor has lost digits (1e-6 / 3e306 keeps about 5): divide first
+        return {k: (v / n) * max_norm for k, v in grads.items()}
     # Every entry is finite but the norm overflows: divide by the largest entry first, so the
     # norm of what is left lies in [1, sqrt(size)].
     scale = max(float(np.max(np.abs(v), initial=0.0)) for v in grads.values())

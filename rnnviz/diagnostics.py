@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import budget
 from ._blas import one_blas_thread
 from ._checks import MAX_T, check_choice, check_float, check_int, check_real
 from ._shapes import PARAM_SHAPES, check_cell
@@ -116,6 +117,7 @@ def jacobian_products(params, x, a0=None, *, activation="tanh"):
     _, cache = forward(params, x, a0, activation=activation)
     dg, W = _derivatives(cache), params["W_aa"]
     T, n_a = dg.shape
+    _check_products("jacobian_products", T, n_a, 0)
     J = np.empty((T, n_a, n_a))
     J[-1] = np.eye(n_a)
     with np.errstate(over="ignore", invalid="ignore"):
@@ -139,8 +141,26 @@ def jacobian_norms(params, x, a0=None, *, activation="tanh", at=None):
     at = np.arange(T) if at is None else np.asarray(at)
     if at.ndim != 1 or not np.issubdtype(at.dtype, np.integer) or not ((at >= 0) & (at < T)).all():
         raise ValueError(f"at == {at!r}, must be a 1-D array of 0-based steps in 0..{T - 1}")
+    _check_products("jacobian_norms", T, n_a=dg.shape[1], svds=len(at))
     log_s, J = _normalised_products(dg, params["W_aa"])
     return _sigma_from(log_s, J, at)
+
+
+def _sigma_steps(T, sigma_points):
+    """The 0-based steps at which explore computes sigma: every step, or about sigma_points."""
+    step = max(1, T // sigma_points) if sigma_points else 1
+    return np.unique(np.r_[np.arange(0, T, step), T - 1])
+
+
+def _check_products(name, T, n_a, svds):
+    """The budget of the T Jacobian products dA<T>/dA<k> (n_a, n_a) and `svds` SVDs of them."""
+    budget.check(
+        f"{name} over T = {T:,} steps with n_a = {n_a:,} units (T Jacobian products of "
+        f"n_a x n_a numbers)",
+        nbytes=8 * T * n_a * n_a * (3 if svds else 1),
+        operations=T * (n_a**3 + budget.OPERATIONS_PER_STEP) + svds * budget.cube(n_a),
+        smaller="T or n_a",
+    )
 
 
 def _normalised_products(dg, W):
@@ -238,6 +258,9 @@ def explore(params, x, y, a0=None, *, activation="tanh", max_norm=None, sigma_po
         max_norm = check_float("max_norm", max_norm)
     if sigma_points is not None:
         sigma_points = check_int("sigma_points", sigma_points)
+    if isinstance(x, np.ndarray) and x.ndim == 2 and x.size and np.ndim(params["W_aa"]) == 2:
+        T = len(x)  # the products' budget before the forward pass, too
+        _check_products("explore", T, len(params["W_aa"]), len(_sigma_steps(T, sigma_points)))
     a, cache = forward(params, x, a0, activation=act)
     if cache["batched"]:
         raise ValueError(f"explore takes one sequence x of shape (T, n_x), got {np.shape(x)}")
@@ -264,9 +287,9 @@ def explore(params, x, y, a0=None, *, activation="tanh", max_norm=None, sigma_po
     bad = ~np.isfinite(grad_norm)
     first_bad = int(np.nonzero(bad)[0].max()) + 1 if bad.any() else None
     dg = _derivatives(cache)
+    sigma_k = _sigma_steps(T, sigma_points)
+    _check_products("explore", T, len(params["W_aa"]), len(sigma_k))
     log_s, J = _normalised_products(dg, params["W_aa"])
-    step = max(1, T // sigma_points) if sigma_points else 1
-    sigma_k = np.unique(np.r_[np.arange(0, T, step), T - 1])
     sigma_vals = _sigma_from(log_s, J, sigma_k)
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         ratio = grad_norm[0] / grad_norm[-1] if grad_norm[-1] > 0 else np.nan

@@ -40,6 +40,7 @@ from ._shapes import (
     check_cache,
     check_cell,
     check_da,
+    frozen_params,
     prepare_inputs,
     unbatch,
 )
@@ -121,7 +122,7 @@ def gru_forward(params, x, a0=None):
             c_tilde[t] = np.tanh(c_tilde[t] + (r[t] * a_prev) @ W_c_T)  # (m, n_a) @ (n_a, n_a)
             a[t] = a_prev = u[t] * c_tilde[t] + (1.0 - u[t]) * a_prev
     cache = {
-        "params": params,
+        "params": frozen_params(params, PARAM_SHAPES["gru"]),
         "x": x3,
         "a0": a0,
         "gates": gates,
@@ -129,7 +130,7 @@ def gru_forward(params, x, a0=None):
         "batched": batched,
         "cell": "gru",
     }
-    return (a if batched else a[:, 0]), cache
+    return (a if batched else a[:, 0]).copy(), cache  # a copy: the cache stays the cache
 
 
 def gru_backward(da, cache):
@@ -224,7 +225,7 @@ def lstm_forward(params, x, a0=None, c0=None):
             tanh_c[t] = np.tanh(c_prev)
             a[t] = a_prev = o[t] * tanh_c[t]
     cache = {
-        "params": params,
+        "params": frozen_params(params, PARAM_SHAPES["lstm"]),
         "x": x3,
         "a0": a0,
         "c0": c0,
@@ -235,7 +236,7 @@ def lstm_forward(params, x, a0=None, c0=None):
         "batched": batched,
         "cell": "lstm",
     }
-    return (a if batched else a[:, 0]), cache
+    return (a if batched else a[:, 0]).copy(), cache  # a copy: the cache stays the cache
 
 
 def lstm_backward(da, cache):

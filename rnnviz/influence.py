@@ -9,6 +9,7 @@ diag(g'(z<j>)) W_aa for j = k+1..t, the same product that makes the gradient van
 
 import numpy as np
 
+from . import budget
 from ._blas import one_blas_thread
 from .cells import backward, cell_of, forward
 from .output import softmax
@@ -24,6 +25,7 @@ def connectivity(params, x, a0=None, *, activation="tanh"):
     """
     a, cache = forward(params, x, a0, activation=activation)
     a3 = a if cache["batched"] else a[:, None]
+    _check_budget(cell_of(params).name, cache["x"].shape, params["W_ya"].shape)
     with np.errstate(over="ignore", invalid="ignore"):
         rows = output_rows(a3, params)  # d y_hat<t>_i / d a<t>, (T, m, n_y, n_a)
         if cell_of(params).name == "rnn":
@@ -42,6 +44,28 @@ def connectivity(params, x, a0=None, *, activation="tanh"):
                 for i in range(x3.shape[1])
             ]
         return np.mean(maps, axis=0)
+
+
+def _check_budget(cell, shape, output_shape):
+    """The budget of a map over x of `shape` (T, m, n_x), with W_ya of `output_shape`."""
+    (T, m, n_x), (n_y, n_a) = shape, output_shape
+    r = max(n_y - 1, 1)  # the rows of each step's output Jacobian (see output_rows)
+    nbytes = 8 * T * m * (r * n_a + 2 * n_y * n_y)  # rows, S and its eigenvectors
+    nbytes += 8 * T * T * (m + 4)  # the m maps, their mean, the sums and roots behind each
+    if cell == "rnn":  # V, the two buffers of rows, the squared norms
+        nbytes += 8 * (T * n_a * (n_a + n_x) + 2 * T * r * (n_a + n_x) + T * T * r)
+        operations = m * (T * T * r * n_a * (n_a + n_x) // 2 + T * budget.OPERATIONS_PER_STEP)
+    else:  # one backward pass of a batch of T * r copies of each sequence
+        pass_bytes, pass_operations = budget.pass_cost(cell, T, T * r, n_x, n_a, n_y)
+        nbytes += pass_bytes + 8 * T * T * r * (n_a + n_x)
+        operations = m * pass_operations
+    budget.check(
+        f"connectivity of the {cell} over T = {T:,} steps of m = {m:,} sequences with n_a = "
+        f"{n_a:,} units and n_y = {n_y:,} classes",
+        nbytes=nbytes,
+        operations=operations,
+        smaller="T, m, n_a or n_y",
+    )
 
 
 def _rnn_connectivity(rows, dg, W_aa, W_ax):

@@ -18,7 +18,15 @@ cost, and np.dot has less of it than the @ operator.
 import numpy as np
 
 from ._checks import check_float, check_int
-from ._shapes import PARAM_SHAPES, check_cache, check_cell, check_da, prepare_inputs, unbatch
+from ._shapes import (
+    PARAM_SHAPES,
+    check_cache,
+    check_cell,
+    check_da,
+    frozen_params,
+    prepare_inputs,
+    unbatch,
+)
 from .activations import get_activation
 
 
@@ -70,7 +78,7 @@ def rnn_forward(params, x, a0=None, *, activation="tanh"):
             z_t += np.dot(a_prev, W_aa_T)  # (m, n_a) @ (n_a, n_a) -> (m, n_a)
             a_t[...] = a_prev = act.g(z_t)
     cache = {
-        "params": params,
+        "params": frozen_params(params, PARAM_SHAPES["rnn"]),
         "x": x3,
         "a0": a0,
         "z": z,
@@ -79,7 +87,7 @@ def rnn_forward(params, x, a0=None, *, activation="tanh"):
         "batched": batched,
         "cell": "rnn",
     }
-    return (a if batched else a[:, 0]), cache
+    return (a if batched else a[:, 0]).copy(), cache  # a copy: the cache stays the cache
 
 
 def rnn_backward(da, cache):

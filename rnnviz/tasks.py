@@ -14,7 +14,8 @@ A label of -1 means "not scored at this step": only the step where the answer is
 
 import numpy as np
 
-from ._checks import MAX_BATCH, MAX_T, check_elements, check_float, check_int, check_seed
+from . import budget
+from ._checks import MAX_BATCH, MAX_T, check_float, check_int, check_seed
 
 SINGULAR = ("cat", "dog", "bird")
 PLURAL = ("cats", "dogs", "birds")
@@ -25,6 +26,16 @@ AGREEMENT_CLASSES = ("was", "were")
 _THE, _COMMA = 0, AGREEMENT_VOCAB.index(",")
 _NOUNS = np.array([AGREEMENT_VOCAB.index(w) for w in SINGULAR + PLURAL])  # plural: index >= 3
 _FILLERS = np.array([AGREEMENT_VOCAB.index(w) for w in FILLERS])
+
+
+def _check_task(name, T, m, n_x, smaller):
+    """The budget of a task's x (T, m, n_x) and y (T, m), with the tokens or draws behind them."""
+    budget.check(
+        f"the {name} task with T = {T:,} steps and m = {m:,} sequences",
+        nbytes=8 * T * m * (n_x + 4),
+        operations=T * m * (n_x + 10),
+        smaller=smaller,
+    )
 
 
 def one_hot(tokens, n):
@@ -41,7 +52,7 @@ def agreement_tokens(m, gap, *, attractors=0.0, seed=None):
     """
     m = check_int("m", m, maximum=MAX_BATCH, what="sentences")
     gap = check_int("gap", gap, minimum=0, maximum=MAX_T - 3, what=f"T = gap + 3 <= {MAX_T:,}")
-    check_elements(T=gap + 3, m=m, n_x=len(AGREEMENT_VOCAB))  # the one-hot x
+    _check_task("agreement", gap + 3, m, len(AGREEMENT_VOCAB), "m or gap")
     attractors = check_float("attractors", attractors, allow_zero=True, maximum=1.0)
     rng = np.random.default_rng(check_seed(seed))
     noun = rng.integers(0, len(_NOUNS), m)
@@ -90,7 +101,7 @@ def adding(m, T, *, seed=None):
     """
     m = check_int("m", m, maximum=MAX_BATCH, what="sequences")
     T = check_int("T", T, minimum=2, maximum=MAX_T, what="time steps")
-    check_elements(T=T, m=m, n_x=2)
+    _check_task("adding", T, m, 2, "m or T")
     rng = np.random.default_rng(check_seed(seed))
     x = np.zeros((T, m, 2))
     x[:, :, 0] = rng.random((T, m))

@@ -13,12 +13,12 @@ result to show, not a crash.
 
 import numpy as np
 
+from . import budget
 from ._blas import one_blas_thread
 from ._checks import (
     MAX_BATCH,
     MAX_T,
     check_choice,
-    check_elements,
     check_float,
     check_int,
     check_real,
@@ -159,6 +159,7 @@ def train(
     record_at = _check_record_at(record_at, steps)
     rng = np.random.default_rng(check_seed(seed))
     x, y = _check_training_set(params, x, y, batch_size)
+    _check_budget(params, x, batch_size, steps)
     has_scored = (y >= 0).any(axis=0)  # (N,): the sequences with at least one scored label
     update = adam_update if optimizer == "adam" else sgd_update
     options = {"learning_rate": learning_rate} | (
@@ -232,6 +233,21 @@ def _check_record_at(record_at, steps):
     }
 
 
+def _check_budget(params, x, batch_size, steps):
+    """The budget of `steps` forward and backward passes over batches of `batch_size`."""
+    cell = cell_of(params).name
+    T, n_x = x.shape[0], x.shape[2]
+    n_y, n_a = params["W_ya"].shape
+    nbytes, operations = budget.pass_cost(cell, T, batch_size, n_x, n_a, n_y)
+    budget.check(
+        f"training the {cell} for {steps:,} steps on batches of {batch_size:,} sequences of "
+        f"T = {T:,} steps with n_a = {n_a:,} units",
+        nbytes=nbytes + 2 * T * batch_size * n_x * 8,  # and the batch drawn from x
+        operations=steps * (operations + 100 * budget.OPERATIONS_PER_STEP),
+        smaller="steps, batch_size, T or n_a",
+    )
+
+
 def _check_training_set(params, x, y, batch_size):
     """Check params, x (T, N, n_x) and y (T, N), and the size of a batch, before allocating."""
     shapes = cell_of(params).param_shapes
@@ -247,7 +263,5 @@ def _check_training_set(params, x, y, batch_size):
     check_int("N (x.shape[1])", N)
     if x.shape[2] != n_x:
         raise ValueError(f"x has shape {x.shape}, its last axis must be n_x == {n_x} (params)")
-    for name, n in (("n_x", n_x), ("n_a", n_a)):  # a batch's x, and each array of its forward
-        check_elements(T=T, batch_size=batch_size, **{name: n})  # (T, m, n_x), (T, m, n_a)
     check_labels(y, (T, N), n_y)
     return x, y

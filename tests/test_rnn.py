@@ -503,8 +503,9 @@ def test_sizes_are_capped_before_anything_is_allocated():
     with pytest.raises(ValueError, match=r"m \(x.shape\[1\]\) == 100001, must be <= 100,000"):
         rv.forward(params, wide)
     big = np.broadcast_to(np.zeros(1), (10_000, 100_000, 1))  # T * m * n_a = 2e9 numbers
-    with pytest.raises(ValueError, match="numbers in one array, more than 134,217,728"):
+    with pytest.raises(rv.BudgetError, match=r"would hold about ([\d.]+) GiB at once") as e:
         rv.forward(params, big)
+    assert float(e.value.args[0].split("about ")[1].split(" GiB")[0]) >= 2e9 * 8 / 2**30
 
 
 @pytest.mark.parametrize(

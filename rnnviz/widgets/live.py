@@ -14,6 +14,7 @@ network), every later view on the page uses it.
 """
 
 import re
+import threading
 from functools import cache
 from pathlib import Path
 
@@ -62,7 +63,12 @@ def _send_plotly(widget, content, buffers):
 class LiveView(anywidget.AnyWidget):
     """The kernel side of a live view: checks each new `setting` against the controls and
     computes its `result`. A subclass sets `_esm`, `_controls` (a tuple of `views.Control`) and
-    `compute(setting) -> dict of numbers`."""
+    `compute(setting) -> dict of numbers`.
+
+    A setting that cannot be computed (a value no control offers, a size beyond the budget) is
+    refused: `setting` returns to the last one computed, so the controls never show a state the
+    figure does not, and `error` says why. Moves from several threads are taken one at a time.
+    """
 
     _css = "\n".join((STATIC / name).read_text() for name in ("panel.css", "chain.css"))
     spec = traitlets.Dict().tag(sync=True)
@@ -74,6 +80,8 @@ class LiveView(anywidget.AnyWidget):
     def __init__(self, setting=None, *, controls=None, heading="", result=None, **options):
         controls = self._controls if controls is None else controls
         self._by_name = {c.name: c for c in controls}
+        self._lock = threading.RLock()
+        self._computed = setting
         state = {"spec": views.spec(controls, heading=heading, **options)}
         if setting is not None:  # complete when opened: the browser may draw it at once
             setting = self._check(setting)
@@ -97,13 +105,19 @@ class LiveView(anywidget.AnyWidget):
         return setting
 
     def _update(self, change):
-        try:
-            result = self.compute(self._check(dict(change["new"])))
-        except (TypeError, ValueError, MemoryError) as error:
-            self.error = f"This setting cannot be computed: {error}"
+        setting = dict(change["new"])
+        if setting == self._computed:  # back to the last computed setting: nothing to do
             return
-        self.error = ""
-        self.result = result
+        with self._lock:
+            try:
+                result = self.compute(self._check(setting))
+            except (TypeError, ValueError, MemoryError) as error:
+                self.error = f"This setting cannot be computed: {error}"
+                self.setting = self._computed  # the controls go back to what the figure shows
+                return
+            self._computed = setting
+            self.error = ""
+            self.result = result
 
     def set(self, **values):
         """Move controls from Python, as a student would in the browser: set(T=100)."""
@@ -112,9 +126,10 @@ class LiveView(anywidget.AnyWidget):
             raise ValueError(
                 f"no control named {sorted(unknown)}; the controls: {list(self._by_name)}"
             )
-        new = {**self.setting, **values}
-        self._check(new)
-        self.setting = new
+        with self._lock:
+            new = {**self.setting, **values}
+            self._check(new)
+            self.setting = new
 
     @property
     def settings(self):
