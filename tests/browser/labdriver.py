@@ -17,6 +17,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_ARGS = [
@@ -212,6 +214,18 @@ RUN_ALL = "() => { window.jupyterapp.commands.execute('notebook:run-all-cells');
 VIEWS_DRAWN = """() => [...document.querySelectorAll('.rnnviz-view')].every((v) =>
   v.dataset.drawn && [...v.querySelectorAll('.rnnviz-live-plot')].every(
     (p) => p._fullData && p._fullData.length > 0))"""
+# what each live view shows, and plotly.js's loading, for a failure's message
+VIEWS_STATE = """() => ({
+  plotly: globalThis.rnnvizPlotly && (({asked, loaded, loading}) => ({asked, loaded, loading}))(
+    globalThis.rnnvizPlotly),
+  views: [...document.querySelectorAll('.rnnviz-view')].map((v) => ({
+    drawn: v.dataset.drawn, setting: v.dataset.setting, asked: v.dataset.asked,
+    plots: [...v.querySelectorAll('.rnnviz-live-plot')].map((p) => [
+      !!p._fullData, (p._fullData || []).length, p.offsetWidth, p.offsetHeight]),
+    error: v.querySelector('.rnnviz-error')?.textContent || '',
+    connected: v.isConnected, width: v.offsetWidth,
+  })),
+})"""
 WIDGETS_RENDERED = """() => ![...document.querySelectorAll('.jp-OutputArea-output')].some(
   (o) => o.innerText.trim().startsWith('Loading widget'))"""
 # A fingerprint of what an output shows: the plotly SVGs and the chain's SVG.
@@ -245,7 +259,11 @@ def wait_run_all(page, timeout=150_000):
     """Wait until all cells have run (or one failed), the kernel is idle, the widgets drawn."""
     page.wait_for_function(ALL_RUN, timeout=timeout, polling=200)
     page.wait_for_function(WIDGETS_RENDERED, timeout=30_000, polling=200)
-    page.wait_for_function(VIEWS_DRAWN, timeout=60_000, polling=200)
+    try:
+        page.wait_for_function(VIEWS_DRAWN, timeout=60_000, polling=200)
+    except PlaywrightTimeout:
+        state = page.evaluate(VIEWS_STATE)
+        raise AssertionError(f"live views not drawn after 60 s: {state}") from None
 
 
 def run_all(page, timeout=150_000):
