@@ -1,6 +1,7 @@
 """Build the course website: every notebook as a page, the widgets live without a kernel.
 
     python site/build.py [--out build/site] [--repository github.com/OWNER/REPO] [--jobs N]
+                         [--notebooks notebooks] [--cell-timeout SECONDS] [--force]
 
 Steps, each cached under build/cache by a hash of what it depends on (so a second run only
 redoes what changed):
@@ -13,9 +14,14 @@ redoes what changed):
    the site's own (site/js, site/css).
 
 Nothing is fetched from the network; the site works offline.
+
+The new site is written beside the old one (build/site.new-*) and takes its place only when it
+is complete; a notebook that raises or a cell that runs too long stops the build with a short
+message naming the notebook and the cell, and leaves the old site as it was.
 """
 
 import argparse
+import glob
 import hashlib
 import json
 import os
@@ -24,8 +30,9 @@ import subprocess
 import sys
 import time
 import zipfile
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 import nbformat
@@ -48,6 +55,10 @@ MATHJAX_FILES = ("tex-chtml.js", "output/chtml/fonts/woff-v2", "input/tex/extens
 # version is plotly.py's own (tests/test_site.py checks it).
 PLOTLY_JS = ROOT / "node_modules" / "plotly.js-cartesian-dist-min" / "plotly-cartesian.min.js"
 LAB_CSS = ("index.css", "theme-light.css")  # nbconvert's lab template styles, in one file
+
+
+class BuildError(Exception):
+    """The site could not be built or put in place; the old site is as it was."""
 
 
 def digest(*paths, extra=""):
@@ -92,30 +103,48 @@ def _read_json(path):
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _run_notebook(path, log):
-    nb, described = notebooks.run(path, log)
+def _run_notebook(path, log, timeout):
+    try:
+        nb, described = notebooks.run(path, log, timeout)
+    except notebooks.NotebookError:
+        raise
+    except Exception as error:  # reading it, starting its kernel: still name the notebook
+        message = f"notebook {path.name}: {type(error).__name__}: {notebooks.plain(error)}"
+        raise notebooks.NotebookError(message) from None
     return nbformat.writes(nb), described
 
 
-def executed_notebooks(cache, jobs):
-    """{stem: (executed notebook, widget descriptions)}, running only what changed."""
+def executed_notebooks(cache, jobs, notebook_dir=NOTEBOOKS, timeout=notebooks.CELL_TIMEOUT):
+    """{stem: (executed notebook, widget descriptions)}, running only what changed.
+
+    Every notebook to run runs, and the ones that succeed are cached; then a `BuildError` lists
+    the ones that failed, each with its cell.
+    """
     code = digest(RNNVIZ, SITE / "coursesite" / "notebooks.py", extra=engine_key())
-    keys = {p: digest(p, extra=code) for p in sorted(NOTEBOOKS.glob("*.ipynb"))}
+    keys = {p: digest(p, extra=code) for p in sorted(notebook_dir.glob("*.ipynb"))}
     todo = [p for p, k in keys.items() if not (cache / f"nb-{p.stem}-{k}.json").exists()]
     if todo:
-        started = time.perf_counter()
+        started, failed = time.perf_counter(), []
         with ProcessPoolExecutor(max(1, min(jobs, len(todo)))) as pool:
-            for path, (text, described) in zip(
-                todo,
-                pool.map(_run_notebook, todo, [cache / f"kernel-{p.stem}.log" for p in todo]),
-                strict=True,
-            ):
+            running = {
+                pool.submit(_run_notebook, p, cache / f"kernel-{p.stem}.log", timeout): p
+                for p in todo
+            }
+            for done in as_completed(running):
+                path = running[done]
+                try:
+                    text, described = done.result()
+                except notebooks.NotebookError as error:
+                    failed.append(str(error))
+                    continue
                 target = cache / f"nb-{path.stem}-{keys[path]}.json"
                 _write_json(target.with_suffix(".tmp"), {"nb": text, "widgets": described})
                 target.with_suffix(".tmp").rename(target)
-                for old in cache.glob(f"nb-{path.stem}-*.json"):
+                for old in cache.glob(f"nb-{glob.escape(path.stem)}-*.json"):
                     if old != target:
                         old.unlink()
+        if failed:
+            raise BuildError("\n".join(sorted(failed)))
         took = time.perf_counter() - started
         print(f"site: {len(todo)} notebook(s) run in {took:.0f} s", file=sys.stderr)
     out = {}
@@ -138,7 +167,13 @@ def binder_url(repository, stem):
     if not repository:
         return None
     slug = repository.removeprefix("https://").removeprefix("github.com/").strip("/")
-    return f"https://mybinder.org/v2/gh/{slug}/HEAD?labpath=notebooks%2F{stem}.ipynb"
+    labpath = quote(f"notebooks/{stem}.ipynb", safe="")
+    return f"https://mybinder.org/v2/gh/{quote(slug)}/HEAD?labpath={labpath}"
+
+
+def href(name):
+    """A file of the site as a link: its name URL-encoded ("a#b.html" -> "a%23b.html")."""
+    return quote(name)
 
 
 def copy_assets(out):
@@ -200,7 +235,7 @@ def write_course_zip(out):
 def neighbour(stems, titles, j):
     """The link to page j, or None past either end."""
     if 0 <= j < len(stems):
-        return {"href": f"{stems[j]}.html", "title": titles[stems[j]]}
+        return {"href": href(f"{stems[j]}.html"), "title": titles[stems[j]]}
     return None
 
 
@@ -225,11 +260,11 @@ def contents_page(entries, out):
     (out / "index.html").write_text(text, encoding="utf-8")
 
 
-def stamp(repository):
+def stamp(repository, notebook_dir=NOTEBOOKS):
     """What the site is built from, as hashes: equal stamps, equal sites."""
     return {
         "engine": digest(RNNVIZ, extra=engine_key()),
-        "notebooks": digest(NOTEBOOKS),
+        "notebooks": digest(notebook_dir),
         "site": digest(SITE / "coursesite", SITE / "templates", SITE / "js", SITE / "css"),
         "npm": digest(ROOT / "package-lock.json"),  # MathJax and plotly.js
         "course": digest(*course_files()),
@@ -237,18 +272,66 @@ def stamp(repository):
     }
 
 
-def up_to_date(out, repository=None):
+def up_to_date(out, repository=None, notebook_dir=NOTEBOOKS):
     path = Path(out) / "build-stamp.json"
-    return path.exists() and _read_json(path) == stamp(repository)
+    return path.exists() and _read_json(path) == stamp(repository, notebook_dir)
 
 
-def build(out, repository=None, jobs=2):
+def sibling(out, kind):
+    """A new name beside `out` (same folder, so same file system: a rename is atomic)."""
+    return out.with_name(f"{out.name}.{kind}-{os.getpid()}-{time.time_ns()}")
+
+
+def publish(staging, out):
+    """Put the complete site `staging` in the place of `out`, whole or not at all.
+
+    The old site moves aside (one rename), the new one takes its place (one rename), and only
+    then is the old one removed. If either rename fails, the old site is where it was and a
+    `BuildError` says why. What cannot be removed of the old site stays beside the new one,
+    with a warning: the new site is in place.
+    """
+    aside = sibling(out, "old")
+    try:
+        if out.exists():
+            os.rename(out, aside)
+        os.rename(staging, out)
+    except OSError as error:
+        if aside.exists():
+            try:
+                os.rename(aside, out)
+            except OSError as lost:
+                raise OSError(f"the old site could not be put back: it is in {aside}") from lost
+        raise BuildError(f"cannot put the new site in place of {out}: {error}") from None
+    shutil.rmtree(aside, ignore_errors=True)
+    if aside.exists():
+        print(f"site: could not remove all of the old site, in {aside}", file=sys.stderr)
+
+
+def build(out, repository=None, jobs=2, *, notebook_dir=NOTEBOOKS, timeout=notebooks.CELL_TIMEOUT):
+    """Build the site into `out` from the notebooks in `notebook_dir`, whole or not at all.
+
+    timeout : seconds each cell may run
+
+    Raises `BuildError` (a notebook raised, a cell ran too long, the new site could not take
+    the old one's place); `out` is then as it was.
+    """
     out, cache = Path(out), Path(out).parent / "cache"
     cache.mkdir(parents=True, exist_ok=True)
+    executed = executed_notebooks(cache, jobs, notebook_dir, timeout)  # first: fails soonest
     payloads = widget_data(cache, jobs)
-    executed = executed_notebooks(cache, jobs)
-    staging = out.with_name(out.name + ".new")
-    shutil.rmtree(staging, ignore_errors=True)
+    staging = sibling(out, "new")
+    try:
+        write_site(staging, payloads, executed, repository, notebook_dir)
+        publish(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # gone already, unless the build failed
+    size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
+    print(f"site: {out}/index.html, {len(executed)} pages, {size / 1e6:.1f} MB", file=sys.stderr)
+    return out
+
+
+def write_site(staging, payloads, executed, repository, notebook_dir):
+    """Every file of the site, into the new folder `staging`."""
     (staging / "data").mkdir(parents=True)
     (staging / "notebooks").mkdir()
     for name, payload in payloads.items():
@@ -260,7 +343,7 @@ def build(out, repository=None, jobs=2):
     entries = []
     for i, stem in enumerate(stems):
         nb, described = executed[stem]
-        source = NOTEBOOKS / f"{stem}.ipynb"
+        source = notebook_dir / f"{stem}.ipynb"
         shutil.copy2(source, staging / "notebooks" / source.name)
         summary = pages.summary_of(nb)
         nb = pages.prepare(nb, described, widgets.spec, stems)
@@ -276,7 +359,7 @@ def build(out, repository=None, jobs=2):
             "count": len(stems),
             "prev": neighbour(stems, titles, i - 1),
             "next": neighbour(stems, titles, i + 1),
-            "source": f"notebooks/{source.name}",
+            "source": href(f"notebooks/{source.name}"),
             "binder": binder_url(repository, stem),
             "course": COURSE_ZIP,
             "preload": preload(kinds),
@@ -286,7 +369,7 @@ def build(out, repository=None, jobs=2):
         (staging / f"{stem}.html").write_text(pages.render(nb, page), encoding="utf-8")
         entries.append(
             {
-                "href": f"{stem}.html",
+                "href": href(f"{stem}.html"),
                 "title": titles[stem],
                 "summary": markdown2html(summary),
                 "source": page["source"],
@@ -296,12 +379,7 @@ def build(out, repository=None, jobs=2):
             }
         )
     contents_page(entries, staging)
-    _write_json(staging / "build-stamp.json", stamp(repository))
-    shutil.rmtree(out, ignore_errors=True)
-    staging.rename(out)
-    size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
-    print(f"site: {out}/index.html, {len(stems)} pages, {size / 1e6:.1f} MB", file=sys.stderr)
-    return out
+    _write_json(staging / "build-stamp.json", stamp(repository, notebook_dir))
 
 
 def main(argv=None):
@@ -313,10 +391,26 @@ def main(argv=None):
         help="the GitHub repository, OWNER/REPO, for the Binder links (default: $REPOSITORY)",
     )
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
+    parser.add_argument(
+        "--notebooks", default=str(NOTEBOOKS), help="the folder of notebooks to make pages of"
+    )
+    parser.add_argument(
+        "--cell-timeout",
+        type=int,
+        default=notebooks.CELL_TIMEOUT,
+        metavar="SECONDS",
+        help=f"stop the build if a cell runs longer (default: {notebooks.CELL_TIMEOUT})",
+    )
     parser.add_argument("--force", action="store_true", help="build even if up to date")
     args = parser.parse_args(argv)
+    if args.cell_timeout <= 0:
+        parser.error(f"--cell-timeout {args.cell_timeout}, must be > 0")
     repository = args.repository or None
-    if not args.force and up_to_date(args.out, repository):
+    notebook_dir = Path(args.notebooks)
+    if not args.force and up_to_date(args.out, repository, notebook_dir):
         print(f"site: {args.out} is up to date", file=sys.stderr)
         return
-    build(args.out, repository, args.jobs)
+    try:
+        build(args.out, repository, args.jobs, notebook_dir=notebook_dir, timeout=args.cell_timeout)
+    except BuildError as error:
+        raise SystemExit(f"site: {error}\nsite: {args.out} was left as it was") from None

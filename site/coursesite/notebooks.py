@@ -8,9 +8,31 @@ notebook.
 """
 
 import json
+import re
 
 import nbformat
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+CELL_TIMEOUT = 120  # seconds a cell may run: the course's slowest takes under 10 s
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")  # the colours of IPython's tracebacks
+
+
+class NotebookError(Exception):
+    """A notebook that failed to run: the message names it and its cell, in plain text."""
+
+
+def plain(text):
+    """`text` without terminal colour codes."""
+    return ANSI.sub("", str(text))
+
+
+def where(path, nb, index):
+    """'notebook NAME, cell N of M ("its first line")', N counting every cell from 1."""
+    first = next((line.strip() for line in nb.cells[index].source.splitlines() if line.strip()), "")
+    first = first if len(first) <= 60 else first[:57] + "..."
+    return f'notebook {path.name}, cell {index + 1} of {len(nb.cells)} ("{first}")'
+
 
 # Runs in the kernel after the last cell: one line of JSON, {execution count: description}.
 PROBE = r"""
@@ -42,10 +64,12 @@ print(_json.dumps({n: _rnnviz_describe(v) for n, v in Out.items()
 """
 
 
-def run(path, log, timeout=900):
+def run(path, log, timeout=CELL_TIMEOUT):
     """The notebook at `path`, executed, and {execution count: widget description}.
 
-    The kernel's own messages (not the cells' output) go to the file `log`.
+    The kernel's own messages (not the cells' output) go to the file `log`. A cell that raises,
+    or runs longer than `timeout` seconds, stops the run with a `NotebookError` that names the
+    notebook and the cell.
     """
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
@@ -57,7 +81,11 @@ def run(path, log, timeout=900):
     )
     with open(log, "wb") as kernel_log, client.setup_kernel(stdout=kernel_log, stderr=kernel_log):
         for index, cell in enumerate(nb.cells):
-            client.execute_cell(cell, index)
+            try:
+                client.execute_cell(cell, index)
+            except (CellExecutionError, CellTimeoutError, DeadKernelError) as error:
+                client.shutdown_kernel = "immediate"  # a looping cell would not let it go
+                raise NotebookError(failure(where(path, nb, index), error, timeout)) from None
         probe = nbformat.v4.new_code_cell(PROBE)
         nb.cells.append(probe)  # for the duration of the probe only
         try:
@@ -67,6 +95,16 @@ def run(path, log, timeout=900):
     text = "".join(o.get("text", "") for o in probe.outputs if o.get("name") == "stdout")
     errors = [o for o in probe.outputs if o.get("output_type") == "error"]
     if errors or not text.strip():
-        raise RuntimeError(f"{path.name}: cannot describe its widgets: {errors or probe.outputs}")
+        said = [f"{e.ename}: {plain(e.evalue)}" for e in errors] or probe.outputs
+        raise NotebookError(f"notebook {path.name}: cannot describe its widgets: {said}")
     widgets = {int(n): d for n, d in json.loads(text.strip().splitlines()[-1]).items()}
     return nb, widgets
+
+
+def failure(place, error, timeout):
+    """What went wrong in a cell, in one line of plain text."""
+    if isinstance(error, CellTimeoutError):
+        return f"{place} did not finish within {timeout} s"
+    if isinstance(error, DeadKernelError):
+        return f"{place}: the kernel died ({plain(error)})"
+    return f"{place} raised {error.ename}: {plain(error.evalue)}"

@@ -20,6 +20,7 @@ import html
 import json
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 import nbformat
 from nbconvert import HTMLExporter
@@ -61,15 +62,19 @@ def prepare(nb, widgets, specs, names):
 
     widgets : {execution count: description from the kernel}
     specs : function (description) -> the widget's page data, or None if it needs a kernel
-    names : the notebooks' file stems, whose links are turned into links to their pages
+    names : the notebooks' file stems, whose links (`(NAME.ipynb)` or `(NAME.ipynb#part)` in
+        markdown) are turned into links to their pages
     """
     predict = False  # the previous cell asked the reader to predict what this one shows
     for cell in nb.cells:
         asks, predict = predict, False
         if cell.cell_type == "markdown":
             predict = bool(PREDICT.search(cell.source))
-            for name in names:
-                cell.source = cell.source.replace(f"({name}.ipynb)", f"({name}.html)")
+            for name in names:  # as written, or URL-encoded; the page's link is URL-encoded
+                notebook = "|".join(map(re.escape, {name, quote(name)}))
+                cell.source = re.sub(
+                    rf"\((?:{notebook})\.ipynb(?=[)#])", f"({quote(name)}.html", cell.source
+                )
             continue
         if cell.cell_type != "code":
             continue
