@@ -139,7 +139,7 @@ def check_cache(cache, name, function):
 def check_da(da, cache):
     """da shaped like the forward pass's a, as a (T, m, n_a) array of its dtype."""
     shape = cache["a"].shape if cache["batched"] else cache["a"][:, 0].shape
-    da = np.asarray(da, dtype=cache["a"].dtype)
+    da = np.asarray(check_real("da", da), dtype=cache["a"].dtype)
     if da.shape != shape:
         raise ValueError(f"da has shape {da.shape}, must match a: {shape}")
     return da.reshape(cache["a"].shape)

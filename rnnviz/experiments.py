@@ -15,10 +15,11 @@ run), n_train and n_test sentences, attractors, update_bias (GRU), forget_bias (
 
 import numpy as np
 
-from ._checks import check_choice, check_float, check_int
+from . import budget
+from ._checks import MAX_T, check_choice, check_float, check_int
 from .cells import CELLS, init_params
 from .tasks import AGREEMENT_CLASSES, AGREEMENT_VOCAB, agreement
-from .training import accuracy, train
+from .training import accuracy, train, training_cost
 
 SUCCESS = 0.9  # a run "succeeds" when its test accuracy reaches this; chance is 0.5
 NAMES = {"rnn": "basic RNN", "gru": "GRU", "lstm": "LSTM"}
@@ -97,6 +98,18 @@ def sweep(cells, gaps, seeds, *, progress=False, **options):
     """
     for cell in cells:
         check_choice("cell", cell, tuple(CELLS))
+    gaps = [check_int("gap", g, minimum=0, maximum=MAX_T - 3) for g in gaps]
+    seeds = [check_int("seed", s, minimum=0) for s in seeds]
+    o = _setup(options)
+    n_a, steps, batch = (check_int(k, o[k]) for k in ("n_a", "steps", "batch_size"))
+    n_x, n_y = len(AGREEMENT_VOCAB), len(AGREEMENT_CLASSES)
+    costs = [training_cost(c, g + 3, batch, n_x, n_a, n_y, steps) for c in cells for g in gaps]
+    budget.check(
+        f"a sweep of {len(cells) * len(gaps) * len(seeds):,} training runs",
+        nbytes=max((b for b, _ in costs), default=0),
+        operations=len(seeds) * sum(ops for _, ops in costs),
+        smaller="the number of cells, gaps or seeds, or steps",
+    )
     jobs = [(c, g, s) for c in cells for g in gaps for s in seeds]
     runs = {c: {g: [] for g in gaps} for c in cells}
     from tqdm.auto import tqdm  # here: tqdm.auto loads IPython, which an import need not

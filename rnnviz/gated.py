@@ -32,7 +32,8 @@ each step does one product with W_a (two for the GRU, whose candidate needs Gamm
 
 import numpy as np
 
-from ._checks import check_float
+from . import budget
+from ._checks import MAX_UNITS, check_float, check_int
 from ._shapes import (
     GRU_GATES,
     LSTM_GATES,
@@ -49,6 +50,11 @@ from .activations import sigmoid
 
 def _init_gates(gates, n_x, n_a, rng):
     """W_* ~ N(0, 1 / (n_a + n_x)) (scaled by the fan-in n_a + n_x), biases 0."""
+    n_x, n_a = (check_int(k, v, maximum=MAX_UNITS, what="units of a layer")
+                for k, v in (("n_x", n_x), ("n_a", n_a)))  # fmt: skip
+    budget.check(f"the gates' weights with n_x = {n_x:,}, n_a = {n_a:,}",
+                 nbytes=8 * 2 * len(gates) * n_a * (n_a + n_x),
+                 operations=10 * len(gates) * n_a * (n_a + n_x), smaller="n_a")  # fmt: skip
     params = {}
     for g in gates:
         params[f"W_{g}"] = rng.standard_normal((n_a, n_a + n_x)) / np.sqrt(n_a + n_x)

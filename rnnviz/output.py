@@ -9,12 +9,13 @@ A label of -1 means "not scored at this step". The loss is computed from log-pro
 
 import numpy as np
 
+from ._checks import check_real
 from .cells import backward, forward
 
 
 def softmax(logits):
     """softmax(u)_i = exp(u_i - max u) / sum_j exp(u_j - max u), over the last axis."""
-    logits = np.asarray(logits)
+    logits = check_real("logits", logits)
     e = np.exp(logits - logits.max(axis=-1, keepdims=True))
     return e / e.sum(axis=-1, keepdims=True)
 
@@ -86,7 +87,7 @@ def loss_grads_and_predictions(params, x, y, a0=None, *, activation="tanh"):
 
 def check_labels(y, shape, n_y):
     """Check integer labels y of `shape` with values in -1..n_y-1 and at least one scored."""
-    y = np.asarray(y)
+    y = check_real("y", y)
     if not np.issubdtype(y.dtype, np.integer):
         raise TypeError(f"y must hold integer class labels, got dtype {y.dtype}")
     if y.shape != tuple(shape):

@@ -17,7 +17,8 @@ cost, and np.dot has less of it than the @ operator.
 
 import numpy as np
 
-from ._checks import check_float, check_int
+from . import budget
+from ._checks import MAX_UNITS, check_float, check_int
 from ._shapes import (
     PARAM_SHAPES,
     check_cache,
@@ -32,7 +33,9 @@ from .activations import get_activation
 
 def random_orthogonal(n, rng):
     """A random n x n orthogonal matrix Q (uniform over the orthogonal group): Q^T Q = I."""
-    n = check_int("n", n)
+    n = check_int("n", n, maximum=MAX_UNITS, what="units of a layer")
+    budget.check(f"random_orthogonal({n:,})", nbytes=8 * 4 * n * n, operations=budget.cube(n),
+                 smaller="n")  # fmt: skip
     q, r = np.linalg.qr(rng.standard_normal((n, n)))  # (n, n), (n, n)
     return q * np.sign(np.diag(r))
 

@@ -238,14 +238,22 @@ def _check_budget(params, x, batch_size, steps):
     cell = cell_of(params).name
     T, n_x = x.shape[0], x.shape[2]
     n_y, n_a = params["W_ya"].shape
-    nbytes, operations = budget.pass_cost(cell, T, batch_size, n_x, n_a, n_y)
+    nbytes, operations = training_cost(cell, T, batch_size, n_x, n_a, n_y, steps)
     budget.check(
         f"training the {cell} for {steps:,} steps on batches of {batch_size:,} sequences of "
         f"T = {T:,} steps with n_a = {n_a:,} units",
-        nbytes=nbytes + 2 * T * batch_size * n_x * 8,  # and the batch drawn from x
-        operations=steps * (operations + 100 * budget.OPERATIONS_PER_STEP),
+        nbytes=nbytes,
+        operations=operations,
         smaller="steps, batch_size, T or n_a",
     )
+
+
+def training_cost(cell, T, batch_size, n_x, n_a, n_y, steps):
+    """(bytes held at once, operations) of `train`: a forward and backward pass per step, on a
+    batch drawn from x, and the update (about 100 loop steps' overhead)."""
+    nbytes, operations = budget.pass_cost(cell, T, batch_size, n_x, n_a, n_y)
+    nbytes += 2 * T * batch_size * n_x * 8
+    return nbytes, steps * (operations + 100 * budget.OPERATIONS_PER_STEP)
 
 
 def _check_training_set(params, x, y, batch_size):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import MAX_T, MAX_UNITS, check_choice, check_float, check_int
+from ._checks import MAX_T, MAX_UNITS, check_choice, check_float, check_int, check_real
 from .activations import ACTIVATIONS
 from .cells import DTYPES, init_params
 from .clipping import clip_by_global_norm, clip_by_value
@@ -87,7 +87,7 @@ class ClipGeometry:
 
 def clipping_geometry(g, clip_threshold):
     """A 2-D gradient g clipped by value and by norm, as a `ClipGeometry`."""
-    g = np.asarray(g, dtype=np.float64)
+    g = np.asarray(check_real("g", g), dtype=np.float64)
     if g.shape != (2,) or not np.isfinite(g).all():
         raise ValueError(f"g == {g.tolist()}, must be two finite numbers")
     c = check_float("clip_threshold", clip_threshold)

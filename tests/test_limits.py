@@ -85,6 +85,12 @@ def test_work_is_bounded_too():
     assert "operations" in message and "hours" in message
     refused_quickly(lambda: rv.init_params(4, 4096, 2), r"init_params .* n_a = 4,096")
     refused_quickly(lambda: rv.adding(100_000, 10_000), "adding task")
+    rng = np.random.default_rng(0)
+    refused_quickly(lambda: rv.random_orthogonal(4000, rng), r"random_orthogonal\(4,000\)")
+    with pytest.raises(ValueError, match="n_a == 100000, must be <= 4,096"):
+        rv.init_lstm(3, 100_000, rng)
+    refused_quickly(lambda: rv.experiments.sweep(["rnn", "lstm"], [10, 40], range(10**4)),
+                    "a sweep of 40,000 training runs")  # fmt: skip
 
 
 def test_the_budget_is_one_setting_the_user_can_raise_for_a_block():
@@ -208,6 +214,14 @@ def test_matrix_and_masked_arrays_and_a_gated_cells_activation_are_refused_by_na
         rv.forward(params, np.ma.masked_array(x))
     with pytest.raises(TypeError, match=r"grads\['g'\] is a masked array"):
         rv.global_norm({"g": masked})
+    with pytest.raises(TypeError, match="logits is a masked array"):
+        rv.softmax(masked)
+    y = np.ma.masked_array(np.zeros(6, dtype=int), mask=[1, 0, 0, 0, 0, 0])
+    with pytest.raises(TypeError, match="y is a masked array"):
+        rv.loss_and_grads(params, x, y)
+    a, cache = rv.forward(params, x)
+    with pytest.raises(TypeError, match="da is a masked array"):
+        rv.backward(np.ma.masked_array(np.ones_like(a)), cache)
     for cell in ("gru", "lstm"):
         gated = rv.init_params(4, 5, 3, cell=cell, seed=0)
         for activation in ("bogus", "relu"):
