@@ -1,3 +1,4 @@
+import html
 import re
 
 import numpy as np
@@ -7,9 +8,51 @@ import rnnviz as rv
 from rnnviz.widgets import quiz
 
 
-def test_the_right_answer_is_not_always_in_the_same_place():
-    positions = [[c for _, c, _ in options].index(True) for _, options in quiz.QUIZ.values()]
-    assert 0 in positions and 1 in positions
+def right(question):
+    """The position of the right answer among the choices as shown."""
+    return [c for _, c, _ in quiz.options(question)].index(True)
+
+
+def test_the_right_answer_is_first_second_and_third_across_the_quiz():
+    positions = [right(q) for q in quiz.QUIZ]
+    assert {0, 1, 2} <= set(positions), positions
+    assert max(positions.count(p) for p in set(positions)) <= len(positions) // 2 + 1
+
+
+def test_the_order_shown_is_a_fixed_shuffle_of_each_questions_choices():
+    for name, (_, choices) in quiz.QUIZ.items():
+        shown = quiz.options(name)
+        assert sorted(shown) == sorted(choices) and shown == quiz.options(name)
+    widget = rv.Quiz("sigma_gt_one")
+    labels = [label for label, _ in widget.buttons["sigma_gt_one"].options]
+    assert labels == [c for c, _, _ in quiz.options("sigma_gt_one")]
+
+
+def test_a_room_quiz_poses_first_and_reveals_on_request():
+    widget = rv.Quiz(["clipping_vanishing", "sigma_gt_one"], room=True)
+    posed = widget.children[0].children[1].value
+    assert "A." in posed and "B." in posed and "C." in posed
+    assert "right" not in posed and "&#10004;" not in posed  # nothing given away
+    widget.reveal("clipping_vanishing")
+    shown = widget.children[0].children[1].value
+    letter = "ABC"[right("clipping_vanishing")]
+    assert f"<b>{letter}.</b>" in shown.split("&#10004;")[0].rsplit("<li", 1)[1]
+    why = next(w for _, c, w in quiz.options("clipping_vanishing") if c)
+    assert html.escape(why) in shown
+    assert "&#10004;" not in widget.children[1].children[1].value  # the other still posed
+    widget.reveal("clipping_vanishing", False)
+    assert "&#10004;" not in widget.children[0].children[1].value
+    with pytest.raises(ValueError, match="not a posed question"):
+        widget.reveal("deep_network")
+    with pytest.raises(TypeError, match="room == 'yes'"):
+        rv.Quiz(room="yes")
+
+
+def test_the_choices_are_in_large_type():
+    for widget in (rv.Quiz("sigma_gt_one"), rv.Quiz("sigma_gt_one", room=True)):
+        style = widget.children[-1].value
+        sizes = [int(s) for s in re.findall(r"font-size: (\d+)px", style)]
+        assert sizes and min(sizes) >= 18
 
 
 def test_every_question_has_exactly_one_right_answer_with_an_explanation():
@@ -21,8 +64,8 @@ def test_every_question_has_exactly_one_right_answer_with_an_explanation():
 def test_picking_answers_updates_feedback_and_score():
     widget = rv.Quiz(["easier_to_spot", "value_vs_norm"])
     assert "0 of 2" in widget.score.value
-    widget.buttons["easier_to_spot"].value = 0  # right
-    widget.buttons["value_vs_norm"].value = 1  # wrong
+    widget.buttons["easier_to_spot"].value = right("easier_to_spot")
+    widget.buttons["value_vs_norm"].value = (right("value_vs_norm") + 1) % 3  # wrong
     assert "Score: 1 of 2 (2 answered)" in widget.score.value
     feedbacks = [c for c in widget.children if c.__class__.__name__ == "HTML"]
     texts = " ".join(f.value for f in feedbacks)
@@ -35,9 +78,10 @@ def test_text_in_the_quiz_is_escaped():
 
 
 def test_answer():
-    assert quiz.answer("clipping_vanishing", 0).ok
-    assert not quiz.answer("clipping_vanishing", 1).ok
-    assert quiz.answer("clipping_vanishing", np.int64(0)).ok
+    r = right("clipping_vanishing")
+    assert quiz.answer("clipping_vanishing", r).ok
+    assert not quiz.answer("clipping_vanishing", (r + 1) % 3).ok
+    assert quiz.answer("clipping_vanishing", np.int64(r)).ok
 
 
 def test_one_question_id_is_a_quiz_of_one_question():

@@ -2,12 +2,19 @@
 
 `Quiz()` shows every question as radio buttons (`Quiz("sigma_gt_one")` one of them,
 `Quiz([...])` those named); picking an answer shows why it is right or wrong at once.
-`answer(question, choice)` gives the same feedback as text.
+`answer(question, choice)` gives the same feedback as text. `Quiz(..., room=True)` poses the
+questions to a room: the choices as A, B, C in large type, and a Reveal button per question
+that shows the right one and why, after a show of hands.
+
+Each question's choices are shown in an order drawn once from a fixed seed (`options`), so the
+right answer is not always in the same place; `answer` counts choices in that order.
 """
 
 import html
+import zlib
 
 import ipywidgets as w
+import numpy as np
 
 from .._checks import check_choice, check_int
 from ..exercises import Feedback
@@ -186,10 +193,21 @@ QUIZ = {
 }
 
 
+ORDER_SEED = 4  # the seed of the choices' order: the right answer lands first, second or third
+
+
+def options(question):
+    """The choices of `question` as shown, [(choice, correct, why), ...]: QUIZ's list in an order
+    drawn from ORDER_SEED and the question's id, the same on every machine and in every run."""
+    choices = QUIZ[_check_question("question", question)][1]
+    rng = np.random.default_rng((ORDER_SEED, zlib.crc32(question.encode())))
+    return [choices[i] for i in rng.permutation(len(choices))]
+
+
 def answer(question, choice):
-    """Feedback for picking choice number `choice` (0-based) of `question`."""
-    options = QUIZ[_check_question("question", question)][1]
-    _, correct, why = options[check_int("choice", choice, minimum=0, maximum=len(options) - 1)]
+    """Feedback for picking choice number `choice` (0-based, in the order shown) of `question`."""
+    shown = options(question)
+    _, correct, why = shown[check_int("choice", choice, minimum=0, maximum=len(shown) - 1)]
     return Feedback(correct, why)
 
 
@@ -217,21 +235,42 @@ def _check_questions(questions):
     return names
 
 
+# Type readable from the back of a room: the choices as large as the question's feedback.
+STYLE = """<style>
+.rnnviz-quiz .widget-radio-box label { font-size: 18px; line-height: 1.5; margin: 4px 0; }
+.rnnviz-quiz .widget-radio-box input { transform: scale(1.3); margin-right: 10px; }
+.rnnviz-quiz-room li { font-size: 22px; line-height: 1.5; margin: 6px 0; }
+.rnnviz-quiz-room .widget-toggle-button { font-size: 18px; }
+</style>"""
+LETTERS = "ABCDEFGH"
+
+
 class Quiz(w.VBox):
     """All questions (or the ones named), each with instant feedback on the chosen answer.
 
     questions : None (all of them), one question id, or a list of ids from `QUIZ`, in order
+    room : False (each reader answers alone), or True: pose, then reveal. The choices are shown
+        as A, B, C for a show of hands; each question's Reveal button shows the right one and
+        why (`reveal(question)` does the same from code).
     """
 
-    def __init__(self, questions=None):
+    def __init__(self, questions=None, *, room=False):
         names = _check_questions(questions)
+        if not isinstance(room, bool):
+            raise TypeError(f"room == {room!r}, must be True or False")
         self.score = w.HTML(layout=w.Layout(margin="8px 0"))
         self.buttons = {}
+        self.reveals = {}
+        if room:
+            items = [self._posed(i, name) for i, name in enumerate(names)]
+            super().__init__([*items, w.HTML(STYLE)])
+            self.add_class("rnnviz-quiz-room")
+            return
         items = []
         for i, name in enumerate(names):
-            text, options = QUIZ[name]
+            text = QUIZ[name][0]
             radio = w.RadioButtons(
-                options=[(o[0], j) for j, o in enumerate(options)],
+                options=[(o[0], j) for j, o in enumerate(options(name))],
                 value=None,
                 layout=w.Layout(width="auto"),
             )
@@ -245,8 +284,42 @@ class Quiz(w.VBox):
                 radio,
                 feedback,
             ]
-        super().__init__(items + [self.score])
+        super().__init__([*items, self.score, w.HTML(STYLE)])
+        self.add_class("rnnviz-quiz")
         self._update_score()
+
+    def _posed(self, i, name):
+        """Question i as posed to a room: its choices lettered, a Reveal button below them."""
+        text = QUIZ[name][0]
+        shown = options(name)
+        choices = w.HTML()
+        button = w.ToggleButton(description="Reveal the answer", icon="eye")
+
+        def draw(change=None):
+            revealed = button.value
+            button.description = "Hide the answer" if revealed else "Reveal the answer"
+            lines = []
+            for letter, (choice, correct, _) in zip(LETTERS, shown, strict=False):
+                mark = " <b>&#10004; right</b>" if revealed and correct else ""
+                style = "" if not revealed or correct else " style='opacity:0.55'"
+                lines.append(f"<li{style}><b>{letter}.</b> {html.escape(choice)}{mark}</li>")
+            why = next(why for _, correct, why in shown if correct)
+            note = f"<p style='font-size:18px'>{html.escape(why)}</p>" if revealed else ""
+            choices.value = (
+                f"<ul style='list-style:none;padding-left:0'>{''.join(lines)}</ul>{note}"
+            )
+
+        button.observe(draw, names="value")
+        draw()
+        self.reveals[name] = button
+        heading = w.HTML(f"<h4 style='font-size:22px'>{i + 1}. {html.escape(text)}</h4>")
+        return w.VBox([heading, choices, button])
+
+    def reveal(self, question, show=True):
+        """Show (or hide) the right answer of `question` in a room quiz."""
+        if question not in self.reveals:
+            raise ValueError(f"question == {question!r} is not a posed question of this quiz")
+        self.reveals[question].value = bool(show)
 
     def _show(self, name, choice, box):
         if choice is not None:
