@@ -5,24 +5,31 @@ whether the answer is right. A check never raises because an answer is wrong or 
 whatever the student's function raises (SystemExit included, KeyboardInterrupt excepted), an
 endless loop (it gets `time_limit` seconds) and an answer too large to hold all become feedback.
 A check raises only for its own bad options (a `seed` or `time_limit` it cannot use).
-Reference solutions stay out of the notebooks: `show_solution(name)` prints one.
+Reference solutions stay out of the notebooks: `show_solution(name)` prints one, unless the
+environment variable RNNVIZ_SOLUTIONS is "off" (as in a graded release).
 """
 
 import contextvars
+import difflib
 import inspect
 import math
 import numbers
+import os
 import reprlib
 import textwrap
 import threading
 import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
 from ._checks import check_float, check_int, check_seed
 from .activations import sigmoid
 from .cells import init_params
-from .clipping import global_norm
+from .clipping import clip_by_array_norm, global_norm
+from .diagnostics import regime
 from .output import loss_and_grads
 
 FLOAT32_MAX = float(np.finfo(np.float32).max)
@@ -57,9 +64,12 @@ class _Stopped(BaseException):
     `except Exception` does not swallow it)."""
 
 
-def _call(fn, *args, time_limit=TIME_LIMIT):
+def _call(fn, *args, time_limit=TIME_LIMIT, keys=None):
     """Run the student's function for at most `time_limit` seconds: (result, None), or (None,
     feedback) when it raised (anything but KeyboardInterrupt) or did not return in time.
+
+    keys : (name, the keys of the dict passed as `name`), to say which keys exist when the
+    function raises KeyError.
 
     It runs in a thread, which works wherever a notebook runs (any OS; a signal timer would need
     the main thread and take SIGALRM from whoever else uses it), in a copy of the caller's context
@@ -81,7 +91,7 @@ def _call(fn, *args, time_limit=TIME_LIMIT):
             try:
                 outcome.append((context.run(fn, *args), None, None))
             except BaseException as e:  # SystemExit, GeneratorExit, ...: the student's too
-                outcome.append((None, e, _raised(e)))  # its message is read here, in the limit
+                outcome.append((None, e, _raised(e, keys)))  # its message read here, in time
         except _Stopped:  # asked to stop just as the function ended
             pass
 
@@ -116,8 +126,11 @@ def _stop(thread):
         pass
 
 
-def _raised(e):
-    """Feedback for an exception raised by the student's function; never raises."""
+def _raised(e, keys=None):
+    """Feedback for an exception raised by the student's function; never raises.
+
+    keys : (name, keys) of the dict the function was given, named when it raised KeyError.
+    """
     if isinstance(e, NotImplementedError):
         return Feedback(False, "The function still raises NotImplementedError: fill it in.")
     try:
@@ -127,7 +140,18 @@ def _raised(e):
     text = f"Your function raised {type(e).__name__}{': ' * bool(detail)}{detail}"
     if isinstance(e, SystemExit):
         text += ". exit() and sys.exit() stop the whole program: `return` the result instead."
+    if isinstance(e, KeyError) and keys is not None:
+        text += ". " + _keys_hint(e, *keys)
     return Feedback(False, text)
+
+
+def _keys_hint(e, name, keys):
+    """'params has the keys 'W_u', ...: did you mean 'W_c'?' for a KeyError `e`."""
+    keys = [str(k) for k in keys]
+    text = f"{name} has the keys {', '.join(map(repr, keys))}"
+    missing = e.args[0] if len(e.args) == 1 else None
+    close = difflib.get_close_matches(missing, keys, n=1) if isinstance(missing, str) else []
+    return text + (f": did you mean {close[0]!r}?" if close else ".")
 
 
 _REPR = reprlib.Repr()
@@ -412,78 +436,126 @@ def _linear_ratio(scale, T):
     return norms[0] / norms[-1]
 
 
-# id -> (expected value, relative tolerance, whole number?, hint). The tolerance of 1 % accepts
-# answers copied from a printout with three significant digits.
+@dataclass(frozen=True)
+class Question:
+    """A numeric question: how an answer is compared with `value()`, a hint, and a solution.
+
+    digits : the question asks for this many significant digits; an answer is right when it
+        rounds (half up, as typed) to the value's rounding: for 9.9658 and 3 digits, 9.97, 9.970
+        and anything from 9.965 up to (not including) 9.975, but not 10.
+    rtol : otherwise, the relative tolerance (0 with `whole`: exactly the whole number).
+    solution : the reference answer as a Python expression (numpy as np), for show_solution.
+    """
+
+    value: Callable[[], float]
+    solution: str
+    hint: str
+    digits: int | None = None
+    rtol: float = 0.0
+    whole: bool = False
+
+
+# The questions of notebooks 02, 03 and 05. Where a notebook only says "a number", 1 % accepts
+# what a printout with three significant digits shows (106.7 as 107).
 ANSWERS = {
-    "vanishing_factor": (
+    "vanishing_factor": Question(
         lambda: _linear_ratio(0.9, 50),
-        0.01,
-        False,
+        "0.9**49",
         "With W_aa = 0.9 Q, each step back multiplies the gradient's length by 0.9 exactly; "
         "from step 50 back to step 1 there are 49 steps.",
+        digits=3,
     ),
-    "exploding_factor": (
+    "exploding_factor": Question(
         lambda: _linear_ratio(1.1, 50),
-        0.01,
-        False,
+        "1.1**49",
         "Each step back multiplies the length by 1.1; there are 49 steps from 50 to 1.",
+        rtol=0.01,
     ),
-    "float32_overflow_steps": (
+    "float32_overflow_steps": Question(
         lambda: math.floor(math.log(FLOAT32_MAX) / math.log(2.0)) + 1,
-        0.0,
-        True,
+        "int(np.log2(3.4e38)) + 1",
         "float32 holds numbers up to about 3.4e38. How many doublings of 1.0 reach 2^n > 3.4e38?",
+        whole=True,
     ),
-    "tanh_sigmoid_steps": (
+    "tanh_sigmoid_steps": Question(
         lambda: math.log(1e-6) / math.log(0.25),
-        0.01,
-        False,
+        "np.log(1e-6) / np.log(0.25)",
         "For sigmoid, gamma = 1/4, so even with sigma_max(W_aa) = 1 each step can shrink the "
         "gradient by 4. Solve 0.25^n = 1e-6 for n.",
+        digits=3,
     ),
-    "clip_factor": (
+    "clip_factor": Question(
         lambda: 5.0 / 50.0,
-        0.01,
-        False,
+        "5 / 50",
         "Clipping by global norm multiplies the whole gradient vector by one factor, "
         "max_norm / ||g|| (when ||g|| > max_norm): every array, and every step's gradient, "
         "by the same number. It rescales the gradient; it does not change how the steps' "
         "gradients compare.",
+        rtol=0.01,
     ),
 }
 
 
 def check_answer(question, answer):
-    """Check a numeric answer to one of `ANSWERS` (relative tolerance per question)."""
+    """Check a numeric answer to one of `ANSWERS`: to the significant digits the question asks
+    for, else to its relative tolerance."""
     if not isinstance(question, str) or question not in ANSWERS:
         kind = ValueError if isinstance(question, str) else TypeError
         raise kind(f"question == {_short(question)}, must be one of {', '.join(ANSWERS)}")
-    expected_fn, rtol, whole, hint = ANSWERS[question]
+    q = ANSWERS[question]
     if answer is None or answer is ...:
         return Feedback(False, "Replace the `...` by your answer (a number).")
     answer, problem = _as_number("The answer", answer)
     if problem:
         return Feedback(False, problem)
-    expected = float(expected_fn())
-    if whole and answer != round(answer) and abs(answer - expected) < 1:
+    expected = float(q.value())
+    if q.whole and answer != round(answer) and abs(answer - expected) < 1:
         return Feedback(
             False,
             f"{_apart(answer, round(answer))[0]} is close, but a number of steps is a whole "
             "number: which whole number of doublings first goes past the limit?",
         )
-    if math.isclose(answer, expected, rel_tol=max(rtol, 1e-12)):
+    if q.digits:
+        right = _rounded(answer, q.digits) == _rounded(expected, q.digits)
+    else:
+        right = math.isclose(answer, expected, rel_tol=max(q.rtol, 1e-12))
+    if right:
         return Feedback(True, f"{expected:.4g} it is.")
+    asked = q.digits or 3
     digits = _significant_digits(answer)
-    if digits < 3 and answer == float(f"{expected:.{digits}g}"):
+    if digits < asked and answer == float(f"{expected:.{digits}g}"):
         return Feedback(
             False,
             f"Close: {answer:g} is the answer rounded to {digits} significant "
-            f"digit{'s' * (digits > 1)}. Give 3 significant digits.",
+            f"digit{'s' * (digits > 1)}. Give {asked} significant digits.",
         )
-    if expected != 0 and math.isclose(answer, 1 / expected, rel_tol=max(rtol, 1e-12)):
-        return Feedback(False, f"{answer:.4g} is the reciprocal of the answer: upside down? {hint}")
+    near = q.rtol or (10.0 ** (1 - q.digits) if q.digits else 0.0)  # one unit in the last digit
+    if q.digits and math.isclose(answer, expected, rel_tol=near):
+        return Feedback(
+            False,
+            f"{answer:.{max(digits, q.digits)}g} is close, but not the answer to {q.digits} "
+            f"significant digits: round the digits after the {_ordinal(q.digits)} (half up), "
+            "do not cut them off, and check the last one you keep.",
+        )
+    if expected != 0 and math.isclose(answer, 1 / expected, rel_tol=max(near, 1e-12)):
+        upside_down = f"{answer:.4g} is the reciprocal of the answer: upside down?"
+        return Feedback(False, f"{upside_down} {q.hint}")
     direction = "too large" if answer > expected else "too small"
-    return Feedback(False, f"{answer:.4g} is {direction}. {hint}")
+    return Feedback(False, f"{answer:.4g} is {direction}. {q.hint}")
+
+
+def _rounded(x, digits):
+    """`x` rounded to `digits` significant digits, half up, as typed: 9.965 -> 9.97, 10 -> 10."""
+    typed = Decimal(repr(float(x)))  # the shortest decimal that is x: 9.965, not 9.96499...
+    if typed == 0:
+        return typed
+    unit = Decimal(1).scaleb(typed.adjusted() - digits + 1)
+    return typed.quantize(unit, rounding=ROUND_HALF_UP)
+
+
+def _ordinal(n):
+    """1 -> 'first', 2 -> 'second', ...; '4th' beyond."""
+    return ("first", "second", "third")[n - 1] if n <= 3 else f"{n}th"
 
 
 def _significant_digits(x):
@@ -530,34 +602,56 @@ def check_nonnormal(W_aa):
             "numpy cannot reliably compute sigma_max and the eigenvalues of this W_aa (its "
             f"largest entry is {largest:.3g}). Use entries of moderate size, like 0.5 and 2.",
         )
-    if s <= 1:
+    # a linear RNN: gamma = 1, so the bound's sigma_max * gamma is sigma_max; the words are the
+    # course's (diagnostics.regime): within 1e-6 of 1 is "neither"
+    bound = regime(s, 1.0)
+    if bound == "vanishing":
         return Feedback(
             False,
-            f"sigma_max(W_aa) = {s:.3g} <= 1: the bound already says the "
-            "gradient vanishes. Make one entry large, e.g. off the diagonal.",
+            f"sigma_max(W_aa) = {_beside_one(s)} < 1: the bound (sigma_max * gamma, with "
+            "gamma = 1 for a linear RNN) already says the gradient vanishes. The exercise asks "
+            "for sigma_max > 1: make one entry large, e.g. off the diagonal.",
         )
+    if bound == "neither":
+        return Feedback(
+            False,
+            f"sigma_max(W_aa) = {'1' if s == 1 else f'{s:.9g}, within 1e-6 of 1'}: sigma_max * "
+            "gamma = 1 (gamma = 1 for a linear RNN), the edge where the bound says neither "
+            "vanishing nor exploding. The exercise asks for sigma_max > 1: make one entry "
+            "large, e.g. off the diagonal.",
+        )
+    s_text = _beside_one(s)
     if rho >= 1:
         return Feedback(
             False,
-            f"sigma_max = {s:.3g} > 1 but the spectral radius is {rho:.3g} "
+            f"sigma_max = {s_text} > 1 but the spectral radius is {rho:.3g} "
             ">= 1, so powers of W_aa do not shrink. Try a triangular matrix with "
             "small diagonal entries: its eigenvalues are the diagonal.",
         )
     if power >= 0.1:
         return Feedback(
             False,
-            f"sigma_max = {s:.3g} > 1 and the spectral radius {rho:.3g} < 1, "
+            f"sigma_max = {s_text} > 1 and the spectral radius {rho:.3g} < 1, "
             f"so powers of W_aa do shrink in the end, but ||W_aa^60|| = {power:.2g} "
             "has not shrunk much yet. Make the diagonal entries smaller so that the "
             "vanishing shows within 60 steps.",
         )
     return Feedback(
         True,
-        f"sigma_max = {s:.3g} > 1, spectral radius = {rho:.3g} < 1, and "
+        f"sigma_max = {s_text} > 1, spectral radius = {rho:.3g} < 1, and "
         f"||W_aa^60|| = {power:.2g}: a linear RNN's gradient vanishes over 60 steps "
         "even though sigma_max > 1. The condition sigma_max > 1 is necessary for "
         "exploding, not sufficient.",
     )
+
+
+def _beside_one(x):
+    """`x` with 3 significant digits, or as many more as tell it from 1: 1.0004 -> '1.0004'."""
+    for digits in range(3, 18):
+        text = f"{x:.{digits}g}"
+        if x == 1 or float(text) != 1:
+            return text
+    return text
 
 
 # ---- Notebook 4: clipping by global norm --------------------------------------------------
@@ -581,6 +675,16 @@ def _changed(grads, original):
         return True
 
 
+def _clipped_array_by_array(grads, clipped):
+    """Whether `clipped` is `grads` clipped array by array (each by its own norm), which here
+    differs from clipping by the global norm."""
+    by_array, by_global = clip_by_array_norm(grads, 5.0), clip_solution(grads, 5.0)[0]
+    got = {k: _as_real_array(k, clipped[k], grads[k].shape)[0] for k in grads}
+    return all(g is not None and _same(g, by_array[k]) for k, g in got.items()) and not all(
+        _same(by_array[k], by_global[k]) for k in grads
+    )
+
+
 def check_clip(fn, *, seed=0, time_limit=TIME_LIMIT):
     """Check `fn(grads, max_norm) -> (clipped, total_norm)`, clipping by the global norm.
 
@@ -592,7 +696,7 @@ def check_clip(fn, *, seed=0, time_limit=TIME_LIMIT):
     small = {k: v / 1000 for k, v in big.items()}
     for grads, label in ((big, "a large gradient"), (small, "a small gradient")):
         original = {k: v.copy() for k, v in grads.items()}
-        out, problem = _call(fn, grads, 5.0, time_limit=time_limit)
+        out, problem = _call(fn, grads, 5.0, time_limit=time_limit, keys=("grads", grads))
         if problem is not None:
             return problem
         if not isinstance(out, tuple) or len(out) != 2 or not isinstance(out[0], dict):
@@ -607,6 +711,14 @@ def check_clip(fn, *, seed=0, time_limit=TIME_LIMIT):
         if clipped.keys() != grads.keys():
             keys, want = (", ".join(sorted(map(_short, d))) or "none" for d in (clipped, grads))
             return Feedback(False, f"The clipped dict has keys {keys}, expected {want}.")
+        if _clipped_array_by_array(grads, clipped):
+            return Feedback(
+                False,
+                "Each array was clipped by its own norm (array by array, like Keras' clipnorm): "
+                "W_aa and b_a shrink by different factors, which turns the update. Clip by the "
+                "global norm: one total_norm = sqrt(sum over arrays of sum(g**2)) and one factor, "
+                "max_norm / total_norm, for every array.",
+            )
         total, problem = _as_number("total_norm", total)
         if problem:
             return Feedback(False, f"For {label}: {problem}")
@@ -668,14 +780,68 @@ def gru_step_solution(a_prev, x_t, params):
     return gamma_u * c_tilde + (1 - gamma_u) * a_prev
 
 
-def _gru(a_prev, x_t, params, *, stack=lambda a, x: np.concatenate([a, x]), reset=True):
-    """One GRU step, written with the two slips students make most: the stacking order, Gamma_r."""
-    gamma_r = sigmoid(params["W_r"] @ stack(a_prev, x_t) + params["b_r"])
-    gamma_u = sigmoid(params["W_u"] @ stack(a_prev, x_t) + params["b_u"])
-    c_tilde = np.tanh(
-        params["W_c"] @ stack(gamma_r * a_prev if reset else a_prev, x_t) + params["b_c"]
-    )
+def _gru(a_prev, x_t, params, *, order="ax", candidate="gamma_r", no_bias="", swap=False):
+    """One GRU step, written with the slips students make most: the stacking `order` "xa"; the
+    `candidate` computed from a<t-1> ("none"), from Gamma_u * a<t-1> ("gamma_u") or with Gamma_r
+    after W_c ("after"); the bias `no_bias` ("b_c", ...) left out; the update's roles `swap`ped."""
+
+    def stack(a, x):
+        return np.concatenate([a, x] if order == "ax" else [x, a])
+
+    def bias(name):
+        return 0.0 if name == no_bias else params[name]
+
+    gamma_r = sigmoid(params["W_r"] @ stack(a_prev, x_t) + bias("b_r"))
+    gamma_u = sigmoid(params["W_u"] @ stack(a_prev, x_t) + bias("b_u"))
+    kept = {"gamma_r": gamma_r * a_prev, "gamma_u": gamma_u * a_prev}.get(candidate, a_prev)
+    z_c = params["W_c"] @ stack(kept, x_t)  # (n_a, n_a + n_x) @ (n_a + n_x,) -> (n_a,)
+    c_tilde = np.tanh((gamma_r * z_c if candidate == "after" else z_c) + bias("b_c"))
+    if swap:
+        return (1 - gamma_u) * c_tilde + gamma_u * a_prev
     return gamma_u * c_tilde + (1 - gamma_u) * a_prev
+
+
+# (a slip, as keywords of `_gru`; what the student reads)
+_GRU_SLIPS = [
+    (
+        {"swap": True},
+        "The update gate's roles are swapped: c<t> = Gamma_u * c~<t> + (1 - Gamma_u) * c<t-1>, "
+        "so Gamma_u near 1 means 'update'.",
+    ),
+    (
+        {"order": "xa"},
+        "You stacked [x<t>, a<t-1>]: the weights expect [a<t-1>, x<t>], that is "
+        "np.concatenate([a_prev, x_t]), in all three products.",
+    ),
+    (
+        {"candidate": "none"},
+        "Gamma_r is missing: the candidate is c~<t> = tanh(W_c [Gamma_r * a<t-1>, x<t>] + b_c), "
+        "with Gamma_r multiplying a<t-1> before W_c.",
+    ),
+    (
+        {"candidate": "gamma_u"},
+        "The candidate uses the update gate: c~<t> = tanh(W_c [Gamma_r * a<t-1>, x<t>] + b_c) "
+        "takes Gamma_r (from W_r and b_r); Gamma_u only mixes c~<t> and c<t-1> in the last line.",
+    ),
+    (
+        {"candidate": "after"},
+        "Gamma_r multiplies W_c's product instead of a<t-1>: the candidate is c~<t> = tanh(W_c "
+        "[Gamma_r * a<t-1>, x<t>] + b_c), with Gamma_r * a_prev inside the concatenation.",
+    ),
+    (
+        {"no_bias": "b_u"},
+        "b_u is missing: Gamma_u = sigma(W_u [a<t-1>, x<t>] + b_u) adds b_u inside the sigmoid.",
+    ),
+    (
+        {"no_bias": "b_r"},
+        "b_r is missing: Gamma_r = sigma(W_r [a<t-1>, x<t>] + b_r) adds b_r inside the sigmoid.",
+    ),
+    (
+        {"no_bias": "b_c"},
+        "b_c is missing: c~<t> = tanh(W_c [Gamma_r * a<t-1>, x<t>] + b_c) adds b_c inside the "
+        "tanh.",
+    ),
+]
 
 
 def check_gru_step(fn, *, seed=0, time_limit=TIME_LIMIT):
@@ -690,12 +856,12 @@ def check_gru_step(fn, *, seed=0, time_limit=TIME_LIMIT):
     params |= {k: rng.standard_normal(n_a) for k in ("b_u", "b_r", "b_c")}
     a_prev, x_t = rng.standard_normal(n_a), rng.standard_normal(n_x)
     copies = {k: v.copy() for k, v in params.items()}
-    out, problem = _call(fn, a_prev.copy(), x_t.copy(), copies, time_limit=time_limit)
+    out, problem = _call(
+        fn, a_prev.copy(), x_t.copy(), copies, time_limit=time_limit, keys=("params", params)
+    )
     if problem is not None:
         return problem
     want = gru_step_solution(a_prev, x_t, params)
-    gamma_u = sigmoid(params["W_u"] @ np.concatenate([a_prev, x_t]) + params["b_u"])
-    c_tilde = (want - (1 - gamma_u) * a_prev) / gamma_u
     if isinstance(out, tuple) and any(
         e is None or isinstance(e, list | tuple | np.ndarray) for e in out
     ):
@@ -712,22 +878,8 @@ def check_gru_step(fn, *, seed=0, time_limit=TIME_LIMIT):
     a_t, problem = _as_real_array("a_t", out, (n_a,))
     if problem:
         return Feedback(False, problem)
-    if _same(a_t, (1 - gamma_u) * c_tilde + gamma_u * a_prev):
-        return Feedback(
-            False,
-            "The update gate's roles are swapped: c<t> = Gamma_u * c~<t> + "
-            "(1 - Gamma_u) * c<t-1>, so Gamma_u near 1 means 'update'.",
-        )
-    slips = {
-        "You stacked [x<t>, a<t-1>]: the weights expect [a<t-1>, x<t>], that is "
-        "np.concatenate([a_prev, x_t]), in all three products.": _gru(
-            a_prev, x_t, params, stack=lambda a, x: np.concatenate([x, a])
-        ),
-        "Gamma_r is missing: the candidate is c~<t> = tanh(W_c [Gamma_r * a<t-1>, x<t>] + b_c), "
-        "with Gamma_r multiplying a<t-1> before W_c.": _gru(a_prev, x_t, params, reset=False),
-    }
-    for message, slip in slips.items():
-        if _same(a_t, slip):
+    for slip, message in _GRU_SLIPS:
+        if _same(a_t, _gru(a_prev, x_t, params, **slip)):
             return Feedback(False, message)
     problem = _compare("a_t", a_t, want)
     if problem:
@@ -753,14 +905,39 @@ SOLUTIONS = {
 
 
 def show_solution(name):
-    """Print the reference solution of exercise `name` (for instructors and after trying)."""
+    """Print the reference solution of exercise `name` (for instructors and after trying).
+
+    A graded release turns solutions off: with the environment variable RNNVIZ_SOLUTIONS=off
+    (its notebooks set it first), this says so and shows none.
+    """
     if not isinstance(name, str):
         choices = ", ".join([*SOLUTIONS, *ANSWERS])
         raise TypeError(f"name == {_short(name)}, must be a string, one of {choices}")
-    if name in ANSWERS:
-        print(f"{name}: {ANSWERS[name][0]():.6g}\n{ANSWERS[name][-1]}")
-        return
-    if name not in SOLUTIONS:
+    if name not in ANSWERS and name not in SOLUTIONS:
         choices = ", ".join([*SOLUTIONS, *ANSWERS])
         raise ValueError(f"name == {name!r}, must be one of {choices}")
+    if not solutions_on():
+        print(
+            f"Solutions are off in this release ({SOLUTIONS_SWITCH}=off): no solution of {name!r} "
+            "to show. Run the exercise's check for feedback, or ask your instructor."
+        )
+        return
+    if name in ANSWERS:
+        q = ANSWERS[name]
+        print(f"{name}: {q.solution} = {q.value():.6g}\n{q.hint}")
+        return
     print(textwrap.dedent(inspect.getsource(SOLUTIONS[name])))
+
+
+SOLUTIONS_SWITCH = "RNNVIZ_SOLUTIONS"
+
+
+def solutions_on():
+    """Whether `show_solution` shows solutions: the environment variable RNNVIZ_SOLUTIONS is
+    "on" (or unset) or "off", read at each call; any other value is an error that names it."""
+    value = os.environ.get(SOLUTIONS_SWITCH, "on")
+    if value.strip().lower() in ("on", ""):
+        return True
+    if value.strip().lower() == "off":
+        return False
+    raise ValueError(f"{SOLUTIONS_SWITCH} == {value!r}, must be 'on' or 'off'")

@@ -110,7 +110,7 @@ def test_gru_step_with_swapped_update_gate_is_diagnosed():
 
 
 def test_nonnormal_feedback():
-    assert "<= 1" in rv.check_nonnormal(0.5 * np.eye(2)).message
+    assert "0.5 < 1: the bound" in rv.check_nonnormal(0.5 * np.eye(2)).message
     assert "spectral radius" in rv.check_nonnormal(2 * np.eye(2)).message
     for shape in ((2, 3), (3, 3), (4,), (1, 1)):
         feedback = rv.check_nonnormal(np.ones(shape))
@@ -314,8 +314,8 @@ def test_right_values_in_complex_form_are_not_correct():
     assert not clipped.ok and "clipped['W_aa'][0, 0] is" in clipped.message, clipped
     W_aa = assert_feedback(rv.check_nonnormal, ex.nonnormal_solution() + 0j)
     assert not W_aa.ok and "W_aa[0, 0] is (0.5+0j), a complex number" in W_aa.message
-    for question, (expected, *_) in ex.ANSWERS.items():
-        for answer in (complex(expected()), np.complex64(expected())):
+    for question, q in ex.ANSWERS.items():
+        for answer in (complex(q.value()), np.complex64(q.value())):
             feedback = assert_feedback(rv.check_answer, question, answer)
             assert not feedback.ok and "complex number" in feedback.message
 
@@ -418,8 +418,9 @@ def test_finite_difference_check_rejects_bad_options():
 
 def test_a_rounded_right_answer_is_close_not_wrong():
     expected = 0.9**49  # vanishing_factor, by hand: 0.005726...
-    for typed in (0.0057, round(expected, 5)):
-        assert rv.check_answer("vanishing_factor", typed).ok, typed
+    assert rv.check_answer("vanishing_factor", round(expected, 5)).ok  # 0.00573
+    two_digits = rv.check_answer("vanishing_factor", 0.0057)  # the question asks for 3
+    assert not two_digits.ok and "rounded to 2 significant digits" in two_digits.message
     fb = rv.check_answer("vanishing_factor", 0.006)
     assert not fb.ok and "rounded to 1 significant digit." in fb.message
     assert "Give 3 significant digits" in fb.message
@@ -449,3 +450,134 @@ def test_gru_check_names_the_slip():
     assert "You stacked [x<t>, a<t-1>]" in rv.check_gru_step(stacked_the_other_way).message
     assert "Gamma_r is missing" in rv.check_gru_step(without_gamma_r).message
     assert "relevance" not in rv.check_gru_step(lambda a, x, p: a * 2).message
+
+
+# ---- Feedback in the course's words, and exact -----------------------------------------------
+
+
+def test_nonnormal_speaks_of_the_bound_as_regime_does():
+    from rnnviz.diagnostics import regime
+
+    nilpotent = np.array([[0.0, 1.0], [0.0, 0.0]])  # sigma_max = 1 exactly: "neither"
+    assert regime(1.0, 1.0) == "neither"
+    feedback = rv.check_nonnormal(nilpotent)
+    assert not feedback.ok and "sigma_max(W_aa) = 1:" in feedback.message
+    assert "neither vanishing nor exploding" in feedback.message
+    assert "already says the gradient vanishes" not in feedback.message
+    edge = rv.check_nonnormal(np.array([[0.0, 1 + 5e-7], [0.0, 0.0]]))  # within regime's 1e-6
+    assert "neither" in edge.message and "= 1.0000005, within 1e-6 of 1:" in edge.message, edge
+    below = rv.check_nonnormal(np.array([[0.0, 0.999], [0.0, 0.0]]))
+    assert "0.999 < 1: the bound" in below.message and "vanishes" in below.message
+    above = rv.check_nonnormal(np.array([[0.5, 1.0002], [0.0, 0.5]]))  # 1.0002..: exploding side
+    assert "neither" not in above.message and "sigma_max = 1." in above.message, above.message
+
+
+def test_n_significant_digits_means_the_value_to_n_digits():
+    n = math.log(1e-6) / math.log(0.25)  # tanh_sigmoid_steps, 9.9658: "give 3 significant digits"
+    assert f"{n:.5g}" == "9.9658"
+    for typed in (9.97, 9.970, 9.965, 9.966, 9.9749, n, "np.log(1e-6) / np.log(0.25)"):
+        answer = eval(typed) if isinstance(typed, str) else typed
+        assert rv.check_answer("tanh_sigmoid_steps", answer).ok, typed
+    for typed in (10, 10.0, 9.96, 9.98, 9.975, 9.9, 9.964):
+        assert not rv.check_answer("tanh_sigmoid_steps", typed).ok, typed
+    ten = rv.check_answer("tanh_sigmoid_steps", 10)
+    assert "Give 3 significant digits" in ten.message, ten.message
+    cut = rv.check_answer("tanh_sigmoid_steps", 9.96)  # cut off instead of rounded
+    assert "9.96 is close, but not the answer to 3 significant digits" in cut.message
+    assert "round the digits after the third" in cut.message
+    assert "too small" not in cut.message
+    # vanishing_factor, 0.9**49 = 0.0057264...: 0.00573 and more digits, not 0.0057 or 0.00572
+    for typed, right in ((0.00573, True), (0.005726, True), (0.0057, False), (0.00572, False)):
+        assert rv.check_answer("vanishing_factor", typed).ok is right, typed
+
+
+def test_questions_say_how_they_are_compared_and_their_solutions_pass():
+    digits = {name: q.digits for name, q in ex.ANSWERS.items() if q.digits}
+    assert digits == {"vanishing_factor": 3, "tanh_sigmoid_steps": 3}  # the notebooks ask so
+    for name, q in ex.ANSWERS.items():
+        assert bool(q.digits) + bool(q.rtol) + q.whole == 1, name  # exactly one rule
+        assert rv.check_answer(name, eval(q.solution, {"np": np})).ok, name
+
+
+def test_clip_array_by_array_is_named():
+    def array_by_array(grads, max_norm):  # each array by its own norm, the global norm returned
+        return rv.clip_by_array_norm(grads, max_norm), ex.global_norm(grads)
+
+    def array_by_array_own_total(grads, max_norm):
+        clipped = {}
+        for k, g in grads.items():
+            total = float(np.linalg.norm(g))
+            clipped[k] = g * (max_norm / total) if total > max_norm else g.copy()
+        return clipped, total
+
+    for fn in (array_by_array, array_by_array_own_total):
+        feedback = rv.check_clip(fn)
+        assert not feedback.ok and "clipped by its own norm" in feedback.message, feedback
+        assert "one factor" in feedback.message
+
+
+def _gru_variant(**slip):
+    return lambda a_prev, x_t, params: ex._gru(a_prev, x_t, params, **slip)
+
+
+def test_gru_slips_get_their_own_messages():
+    assert rv.check_gru_step(_gru_variant()).ok  # _gru without a slip is the GRU
+    cases = {
+        "candidate": {
+            "none": "Gamma_r is missing",
+            "gamma_u": "The candidate uses the update gate",
+            "after": "Gamma_r multiplies W_c's product instead of a<t-1>",
+        },
+        "no_bias": {b: f"{b} is missing" for b in ("b_u", "b_r", "b_c")},
+        "swap": {True: "The update gate's roles are swapped"},
+        "order": {"xa": "You stacked [x<t>, a<t-1>]"},
+    }
+    for keyword, slips in cases.items():
+        for value, phrase in slips.items():
+            for seed in (0, 1):
+                feedback = rv.check_gru_step(_gru_variant(**{keyword: value}), seed=seed)
+                assert not feedback.ok and feedback.message.startswith(phrase), (value, feedback)
+
+    def no_biases_at_all(a_prev, x_t, params):
+        return ex.gru_step_solution(a_prev, x_t, {**params, "b_u": 0, "b_r": 0, "b_c": 0})
+
+    generic = rv.check_gru_step(no_biases_at_all)  # no single slip: the numbers and the equations
+    assert not generic.ok and "Compare each line" in generic.message
+
+
+def test_a_key_error_lists_the_keys_that_exist():
+    def misspelt(a_prev, x_t, params):
+        return params["Wc"] @ np.concatenate([a_prev, x_t])
+
+    feedback = rv.check_gru_step(misspelt)
+    assert not feedback.ok and "KeyError: 'Wc'" in feedback.message
+    assert "params has the keys 'W_u', 'W_r', 'W_c', 'b_u', 'b_r', 'b_c'" in feedback.message
+    assert "did you mean 'W_c'?" in feedback.message
+    clip = rv.check_clip(lambda grads, max_norm: (grads["W_xx"], 1.0))
+    assert "grads has the keys 'W_aa', 'b_a'" in clip.message, clip
+    far = rv.check_clip(lambda grads, max_norm: grads[42])
+    assert "KeyError: 42. grads has the keys 'W_aa', 'b_a'." in far.message, far
+    other = rv.check_backward_step(lambda *args: {}["x"])  # no dict given: no keys to list
+    assert other.message == "Your function raised KeyError: 'x'"
+
+
+def test_solutions_can_be_switched_off(monkeypatch, capsys):
+    monkeypatch.delenv("RNNVIZ_SOLUTIONS", raising=False)
+    rv.show_solution("gru_step")
+    assert "def gru_step_solution" in capsys.readouterr().out
+    for off in ("off", "OFF", " off\n"):
+        monkeypatch.setenv("RNNVIZ_SOLUTIONS", off)
+        for name in ("gru_step", "vanishing_factor"):
+            rv.show_solution(name)
+            out = capsys.readouterr().out
+            assert "Solutions are off in this release" in out and name in out
+            assert "def " not in out and "0.9**49" not in out and "0.005726" not in out
+    monkeypatch.setenv("RNNVIZ_SOLUTIONS", "on")
+    rv.show_solution("vanishing_factor")
+    assert "0.9**49 = 0.00572" in capsys.readouterr().out
+    monkeypatch.setenv("RNNVIZ_SOLUTIONS", "of")
+    with pytest.raises(ValueError, match="RNNVIZ_SOLUTIONS == 'of', must be 'on' or 'off'"):
+        rv.show_solution("clip")
+    monkeypatch.setenv("RNNVIZ_SOLUTIONS", "off")
+    with pytest.raises(ValueError, match="name == 'x'"):  # a wrong name is still an error
+        rv.show_solution("x")
