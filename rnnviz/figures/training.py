@@ -23,7 +23,9 @@ from .style import (
 
 def plot_training(histories, *, title="Training runs", styles=None, loss_range=None,
                   norm_range=None):  # fmt: skip
-    """Loss and gradient norm per training step, one line per run, a ✕ where a run diverged.
+    """Minibatch loss and gradient norm per training step, one line per run, a ✕ where a run
+    diverged. Each step's loss is the loss on that step's minibatch (not on the whole training
+    set), as `train` records it, so it jumps from step to step.
 
     histories : dict label -> history with keys "loss" (per step, NaN allowed), "grad_norm"
         (per step, before clipping), "clipped" (per step: True where the gradient was clipped;
@@ -43,7 +45,9 @@ def plot_training(histories, *, title="Training runs", styles=None, loss_range=N
     clipping = any(np.any(h.get("clipped") if h.get("clipped") is not None else False)
                    for h in histories.values())  # fmt: skip
     norm_title = "Gradient norm before clipping" if clipping else "Gradient norm"
-    fig = make_subplots(rows=1, cols=2, subplot_titles=["Loss", norm_title], horizontal_spacing=0.1)
+    # each step's loss is on that step's minibatch: the title says so
+    titles = ["Minibatch loss", norm_title]
+    fig = make_subplots(rows=1, cols=2, subplot_titles=titles, horizontal_spacing=0.1)
     above_scale = False
     for i, (label, h) in enumerate(histories.items()):
         if styles is None:
@@ -111,7 +115,7 @@ def plot_training(histories, *, title="Training runs", styles=None, loss_range=N
     fig.update_annotations(font_size=18)
     fig.update_xaxes(title_text="training step")
     fig.update_yaxes(type="log", exponentformat="power")
-    fig.update_yaxes(title_text="loss  (log scale)", row=1, col=1)
+    fig.update_yaxes(title_text="minibatch loss  (log scale)", row=1, col=1)
     fig.update_yaxes(title_text="||g||  (log scale)", row=1, col=2)
     for col, shown in ranges.items():
         if shown is not None:
