@@ -3,6 +3,7 @@
     first_nonfinite_step(a)          the first step t whose a<t> holds inf or NaN
     nudge(params, size, seed)        the parameters multiplied by (1 + size * noise)
     outcome(history)                 how a training run ended, in words, not digits
+    parting_step(history, reference) the first step where two runs' losses differ by > 1%
     agreement_with_nearby_noun(...)  the agreement task with a nearby noun that usually agrees
     nonnormal_matrix(...)            W_aa with sigma_max > 1 and spectral radius < 1
     one_unit_rnn(w, b)               the loss of a one-unit RNN over its weights: the "cliff"
@@ -93,6 +94,21 @@ def outcome(history, *, learned_below=0.1):
     if abs(final - CHANCE_LOSS) < 0.15:
         return "no NaN, at chance (final loss near log 2 = 0.69)"
     return f"no NaN, final loss {final:.2g}"
+
+
+def parting_step(history, reference, *, tolerance=0.01):
+    """The first step at which `history`'s loss is more than `tolerance` (relative) away from
+    `reference`'s, or not a number where the other one is; None if they agree at every step
+    both ran.
+
+    history, reference : dicts from `rv.train`, with a "loss" per step
+    """
+    loss, ref = np.asarray(history["loss"]), np.asarray(reference["loss"])
+    n = min(len(loss), len(ref))
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        close = np.abs(loss[:n] / ref[:n] - 1) <= tolerance  # False where either is NaN
+    apart = np.flatnonzero(~close)
+    return int(apart[0]) if apart.size else None
 
 
 def agreement_with_nearby_noun(m, gap, *, agree=0.8, near=3, seed=None):
