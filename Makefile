@@ -91,3 +91,17 @@ clean:
 notebooks: $(VENV)/.test
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb
 	$(BIN)/nbstripout --keep-count notebooks/*.ipynb
+
+# A graded release in build/graded: the exercise notebooks ready for nbgrader (a course directory
+# in build/graded/nbgrader) and otter-grader (build/graded/otter), with the student versions the
+# graders write. The graders come with the grade extra (README: "For instructors"); make test
+# installs it too, for the release's round trip through both graders.
+.PHONY: graded
+graded: $(VENV)/.grade
+	$(BIN)/python -m rnnviz.release build/graded --assign
+
+$(VENV)/.test: $(VENV)/.grade
+
+$(VENV)/.grade: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e '.[grade]'
+	touch $@
