@@ -216,8 +216,8 @@ VIEWS_DRAWN = """() => [...document.querySelectorAll('.rnnviz-view')].every((v) 
     (p) => p._fullData && p._fullData.length > 0))"""
 # what each live view shows, and plotly.js's loading, for a failure's message
 VIEWS_STATE = """() => ({
-  plotly: globalThis.rnnvizPlotly && (({asked, loaded, loading}) => ({asked, loaded, loading}))(
-    globalThis.rnnvizPlotly),
+  plotly: globalThis.rnnvizPlotly && (({asked, loaded, loading, log}) => ({
+    asked, loaded, loading, log}))(globalThis.rnnvizPlotly),
   views: [...document.querySelectorAll('.rnnviz-view')].map((v) => ({
     drawn: v.dataset.drawn, setting: v.dataset.setting, asked: v.dataset.asked,
     plots: [...v.querySelectorAll('.rnnviz-live-plot')].map((p) => [

@@ -58,6 +58,32 @@ FIT = """(view) => {
           screen: Math.round(box.bottom - box.top)};
 }"""
 TOP = "(v) => v.scrollIntoView({block: 'start'})"
+# Labels that run into each other: the figure's tick labels (each axis and colour bar on its own)
+# and the chain's step numbers, as pairs of the texts that overlap.
+COLLISIONS = """(view) => {
+  const groups = {};
+  const add = (key, t) => {
+    const r = t.getBoundingClientRect();
+    if (r.width > 0 && t.textContent.trim()) (groups[key] ??= []).push([t.textContent, r]);
+  };
+  for (const plot of view.querySelectorAll('.js-plotly-plot')) {
+    if (!plot.offsetParent) continue;  // hidden
+    for (const t of plot.querySelectorAll('.xtick text, .ytick text, .cbaxis text'))
+      add(t.closest('.xtick') ? 'x' : t.closest('.ytick') ? 'y' : 'colour bar', t);
+  }
+  for (const svg of view.querySelectorAll('svg.rnnviz-chain-svg')) {
+    if (!svg.getBoundingClientRect().width) continue;
+    for (const t of svg.querySelectorAll(':scope > text'))
+      if (/^\\d+$/.test(t.textContent)) add('chain steps', t);
+  }
+  const found = [];
+  for (const [key, labels] of Object.entries(groups))
+    for (const [i, [a, p]] of labels.entries())
+      for (const [b, q] of labels.slice(i + 1))
+        if (p.left < q.right - 0.5 && q.left < p.right - 0.5 && p.top < q.bottom - 0.5
+            && q.top < p.bottom - 0.5) found.push(`${key}: ${a} and ${b}`);
+  return found;
+}"""
 
 
 def check(page, view, where, heights):
@@ -70,6 +96,8 @@ def check(page, view, where, heights):
     assert not found["outside"], f"{where}: outside the first screen: {found['outside']}"
     assert not found["overlaps"], f"{where}: overlapping: {found['overlaps']}"
     assert not found["cut"], f"{where}: the figure is cut"
+    collisions = view.evaluate(COLLISIONS)
+    assert not collisions, f"{where}: labels run together: {collisions}"
 
 
 def walk_presets(page, view, where, heights):
@@ -88,6 +116,13 @@ def walk_presets(page, view, where, heights):
         setting = json.loads(view.get_attribute("data-setting"))
         assert {k: setting[k] for k in moves} == moves, (label, setting)
         check(page, view, f"{where}-move{i + 1}", heights)
+        show = view.locator(".rnnviz-show")
+        if show.count():  # the chain at this move, then the figure again
+            show.locator("input[value='chain']").check()
+            collisions = view.evaluate(COLLISIONS)
+            assert not collisions, f"{where}-move{i + 1}, chain: labels run together: {collisions}"
+            show.locator("input[value='figure']").check()
+            page.wait_for_function(SETTLED, arg=view.element_handle())
         if i == 2:  # "a flat line": at least two decades, labelled
             y = view.locator(".rnnviz-live-plot").evaluate("(p) => p.layout.yaxis")
             assert y["range"][1] - y["range"][0] >= 2, y["range"]

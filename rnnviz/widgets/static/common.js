@@ -225,20 +225,21 @@ export function legendBelow(names, width, height, { top = 40, axis = 58 } = {}) 
   };
 }
 
-// tick positions and labels for a log axis from bottom to top: 1-2-5 steps over at most three
-// decades, else powers of ten (at most `most` of them)
+// tick positions and labels for a log axis from bottom to top, at most `most` of them (the room
+// the axis has for labels that do not run together): 1-2-5 steps over at most three decades
+// where they fit, else powers of ten
 export function logTicks(bottom, top, most = 8) {
   const lo = Math.floor(Math.log10(bottom));
   const hi = Math.ceil(Math.log10(top));
+  const ticks = [];
   if (hi - lo <= 3) {
-    const ticks = [];
     for (let e = lo; e <= hi; e++)
       for (const m of [1, 2, 5]) {
         const t = Number((m * 10 ** e).toPrecision(3));
         if (bottom <= t * (1 + 1e-9) && t * (1 + 1e-9) <= top * (1 + 2e-9)) ticks.push(t);
       }
-    return [ticks, ticks.map((t) => formatG(t, 6))];
   }
+  if (ticks.length && ticks.length <= most) return [ticks, ticks.map((t) => formatG(t, 6))];
   const step = [1, 2, 3, 4, 5, 10, 20, 25, 50, 100, 200].find((s) => (hi - lo) / s <= most);
   const ks = [];
   for (let k = Math.ceil(lo / step) * step; k <= hi; k += step) ks.push(k);
@@ -249,13 +250,19 @@ export function logTicks(bottom, top, most = 8) {
 
 // The website's page model brings plotly.js itself (model.plotly()); in JupyterLab and Voila the
 // first view on the page asks its kernel for the file (plotly.py's own copy, no network), and
-// every view waits for the same promise: plotly.js is loaded once per page. A kernel busy
-// running cells answers late, and that is fine; a view still waiting after a minute asks again
-// through its own model (the view that asked may have been closed, its cell run again). Any
-// answer that arrives first is the one loaded.
+// every view waits for the same promise: plotly.js is loaded once per page. The answer comes to
+// the asking view's model, and only while that view lives (a view's listeners go with it), so
+// a view that goes before the answer comes passes the asking on to a view still waiting
+// (`releasePlotly`). A kernel busy running cells answers late, and that is fine; a view still
+// waiting after WAIT asks again through its own model. Any answer that arrives first is the
+// one loaded; `log` keeps what happened, for a test's failure message.
+const WAIT = 20_000;
+
 function plotlyState() {
   if (!globalThis.rnnvizPlotly) {
-    const state = { asked: 0, loaded: 0, loading: false, listening: new WeakSet() };
+    const state = { asked: 0, loaded: 0, loading: false, listening: new WeakSet(), log: [] };
+    state.waiting = new Set(); // the models of the views waiting for plotly.js
+    state.askedBy = null;
     state.promise = new Promise((resolve) => {
       state.resolve = resolve;
     });
@@ -265,6 +272,7 @@ function plotlyState() {
 }
 
 function receive(state, buffer) {
+  state.log.push(["answer", Math.round(performance.now())]);
   if (state.loading) return;
   state.loading = true;
   const script = document.createElement("script");
@@ -275,6 +283,8 @@ function receive(state, buffer) {
     if (before) window.Plotly = before; // the page's own plotly.js, if any, stays
     URL.revokeObjectURL(script.src);
     state.loaded++;
+    state.log.push(["loaded", Math.round(performance.now())]);
+    state.waiting.clear();
     state.resolve(Plotly);
   };
   script.onerror = () => {
@@ -292,14 +302,30 @@ export function loadPlotly(model) {
       if (msg?.type === "plotly.js") receive(state, buffers[0]);
     });
   }
-  const ask = () => {
-    state.asked++;
-    model.send({ type: "plotly.js?" });
-  };
-  if (!state.asked) ask();
-  const again = setTimeout(() => state.loading || ask(), 60_000);
+  if (state.loaded) return state.promise;
+  state.waiting.add(model);
+  if (!state.askedBy) ask(state, model);
+  const again = setTimeout(() => state.loading || ask(state, model), WAIT);
   state.promise.then(() => clearTimeout(again));
   return state.promise;
+}
+
+function ask(state, model) {
+  state.asked++;
+  state.askedBy = model;
+  state.log.push(["ask", Math.round(performance.now())]);
+  model.send({ type: "plotly.js?" });
+}
+
+// A view is gone: if it asked for plotly.js and no answer has come, a view still waiting asks.
+export function releasePlotly(model) {
+  const state = globalThis.rnnvizPlotly;
+  if (!state || state.loaded || typeof model.plotly === "function") return;
+  state.waiting.delete(model);
+  if (state.askedBy !== model) return;
+  state.askedBy = null;
+  const next = state.waiting.values().next().value;
+  if (next && !state.loading) ask(state, next);
 }
 
 const CONFIG = { displaylogo: false, responsive: false, showSendToCloud: false };
@@ -466,7 +492,10 @@ export function frame(model, el, { readouts = true }) {
     result,
     readout,
     error,
-    stop: stopControls,
+    stop: () => {
+      stopControls();
+      releasePlotly(model);
+    },
   };
 }
 
