@@ -18,12 +18,20 @@ the explorer's time-to-interactive to the plain page's load. Target: interactive
 Last, a slow connection: Chromium's network throttled (DevTools protocol, 1.6 Mbps down,
 750 kbps up, 150 ms latency), the explorer page opened afresh: until the explorer works (target
 5 s), and then the time from choosing another activation (its numbers are another file) to the
-redrawn figure (target 3 s), against the plain page under the same throttle.
+redrawn figure (target 3 s), against the plain page under the same throttle; and what the
+explorer page had fetched when the explorer worked (bytes over the network, and unpacked).
 
-    .venv/bin/python benchmarks/bench_site.py [N]
+The server answers as a web host does (GitHub Pages, Netlify, nginx with `gzip on`): text files
+(.html, .css, .js, .json, .svg) gzipped for a browser that accepts it, everything else as it is.
+
+    .venv/bin/python benchmarks/bench_site.py [N] [--site FOLDER]
+
+`--site` times another build of the site (say, an older one kept aside) instead of build/site.
 """
 
+import argparse
 import functools
+import gzip
 import http.server
 import statistics
 import sys
@@ -43,14 +51,48 @@ EXPLORER = '.rnnviz-site-widget[data-kind="explorer"]'
 PRESSES = 10
 
 
-class Quiet(http.server.SimpleHTTPRequestHandler):
+COMPRESSED = {".html", ".css", ".js", ".json", ".svg"}
+
+
+@functools.lru_cache(maxsize=1024)
+def gzipped(path, mtime):
+    return gzip.compress(Path(path).read_bytes(), compresslevel=6, mtime=int(mtime))
+
+
+class Host(http.server.SimpleHTTPRequestHandler):
+    """A web host's answers: text files gzipped when the browser accepts it."""
+
     def log_message(self, *args):
         pass
 
+    def handle(self):
+        try:
+            super().handle()
+        except ConnectionError:  # the page was closed while a file was on its way
+            pass
 
-def serve():
+    def do_GET(self):
+        path = Path(self.translate_path(self.path))
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepts and path.suffix in COMPRESSED and path.is_file()) or self.headers.get(
+            "If-Modified-Since"
+        ):
+            return super().do_GET()  # as it is, or "304 Not Modified"
+        stat = path.stat()
+        body = gzipped(str(path), stat.st_mtime)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Last-Modified", self.date_time_string(stat.st_mtime))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def serve(site=SITE):
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(SITE))
+        ("127.0.0.1", 0), functools.partial(Host, directory=str(site))
     )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_port}/"
@@ -121,10 +163,19 @@ def explorer(browser, url, outside, presses=0):
 SLOW = {"offline": False, "latency": 150, "downloadThroughput": 1.6e6 / 8,
         "uploadThroughput": 0.75e6 / 8}  # fmt: skip
 SETTLED = "(v) => !v.dataset.asked || v.dataset.asked === v.dataset.setting"
+# [files, bytes over the network, bytes unpacked] fetched (the page itself too) by a mark
+FETCHED = """(name) => {
+  const by = performance.getEntriesByName(name)[0].startTime;
+  const done = [...performance.getEntriesByType('navigation'),
+                ...performance.getEntriesByType('resource')].filter((e) => e.responseEnd <= by);
+  return [done.length, done.reduce((a, e) => a + e.transferSize, 0),
+          done.reduce((a, e) => a + e.decodedBodySize, 0)];
+}"""
 
 
 def slow_connection(browser, url, outside):
-    """(plain page's load, explorer works, explorer drawn, activation switch) on SLOW, seconds."""
+    """(plain page's load, explorer works, explorer drawn, what was fetched when it worked,
+    activation switch) on SLOW, in seconds."""
     times = []
     for name in ("index.html", EXPLORER_PAGE):
         context, page = fresh_page(browser, url, outside)
@@ -144,6 +195,7 @@ def slow_connection(browser, url, outside):
             )
             times += [page.evaluate(MARK, "rnnviz:explorer:interactive"),
                       page.evaluate(MARK, "rnnviz:explorer:ready")]  # fmt: skip
+            times.append(page.evaluate(FETCHED, "rnnviz:explorer:interactive"))
             view = page.locator(EXPLORER)
             sigmoid = view.locator('[data-name="activation"] input').nth(1)
             t0 = time.perf_counter()
@@ -163,14 +215,18 @@ def slow_connection(browser, url, outside):
 def main():
     from playwright.sync_api import sync_playwright
 
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("runs", nargs="?", type=int, default=7)
+    parser.add_argument("--site", type=Path, default=None)
+    args = parser.parse_args()
+    runs, site = args.runs, args.site or SITE
     started = time.perf_counter()
-    if not build.up_to_date(SITE):
+    if args.site is None and not build.up_to_date(SITE):
         build.build(SITE)
         print(f"built the site in {time.perf_counter() - started:.0f} s")
-    size = sum(f.stat().st_size for f in SITE.rglob("*") if f.is_file())
-    print(f"site: {size / 2**20:.1f} MiB in {SITE}")
-    server, url = serve()
+    size = sum(f.stat().st_size for f in site.rglob("*") if f.is_file())
+    print(f"site: {size / 2**20:.1f} MiB in {site}, served gzipped as a web host serves it")
+    server, url = serve(site)
     outside = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
@@ -201,7 +257,11 @@ def main():
     print(f"  plain page (contents), load event:           {slow[0]:.2f}")
     print(f"  explorer page, explorer works:               {slow[1]:.2f}  (target 5)")
     print(f"  explorer page, explorer's figure drawn:      {slow[2]:.2f}")
-    print(f"  another activation, its figure redrawn:      {slow[3]:.2f}  (target 3)")
+    print(f"  another activation, its figure redrawn:      {slow[4]:.2f}  (target 3)")
+    print(f"  ratio, explorer works / plain page:          {slow[1] / slow[0]:.1f}")
+    files, network, unpacked = slow[3]
+    print(f"  fetched when the explorer worked: {files} files, {network / 1e3:.0f} kB over the "
+          f"network ({unpacked / 1e3:.0f} kB unpacked)")  # fmt: skip
     print(f"requests outside the site: {len(outside)}")
     ok = median(works) <= 2.0 and median(drawn) <= 2.0 and not outside
     print("target (explorer working and drawn within 2 s, nothing from outside):",

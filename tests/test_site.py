@@ -121,24 +121,23 @@ def test_heatmap_numbers_are_the_engines(payloads):
 
 def test_clipping_numbers_are_the_engines(payloads):
     stored = payloads["clipping"]
-    per_g, per_gc = data.from_f64(stored["per_g"]), data.from_f64(stored["per_gc"])
     n_g, n_c = len(stored["g"]), len(stored["c"])
-    assert per_g.size == 3 * n_g * n_g and per_gc.size == 6 * n_g * n_g * n_c
+    for i in range(n_g):
+        chunk = payloads[f"clipping-{i}"]
+        per_g, per_gc = data.from_f64(chunk["per_g"]), data.from_f64(chunk["per_gc"])
+        assert per_g.size == 3 * n_g and per_gc.size == 6 * n_g * n_c
     rng = random.Random(2)
     sample = [((3.0, 0.6), 1.0), ((0.0, 0.0), 0.1), ((-3.0, 3.0), 3.0)] + [
         ((rng.choice(stored["g"]), rng.choice(stored["g"])), rng.choice(stored["c"]))
         for _ in range(300)
     ]
     for (g1, g2), c in sample:
-        i = stored["g"].index(g1) * n_g + stored["g"].index(g2)
-        j = i * n_c + stored["c"].index(c)
-        total, angle_g, norm_g = per_g[3 * i : 3 * i + 3]
+        (total, angle_g, norm_g), got = data.clipping_setting(payloads, g1, g2, c)
         r = views.clipping_geometry((g1, g2), c)
         by_value, by_norm = data.clipped_vectors((g1, g2), c, total)
         where = f"g = ({g1}, {g2}), c = {c}"
         assert same(total, rv.global_norm({"g": np.array([g1, g2])})), where
         assert same([angle_g, norm_g], [r.angle_g, r.norm_g]), where
-        got = per_gc[6 * j : 6 * j + 6]
         want = [r.angle_by_value, r.norm_by_value, r.angle_by_norm, r.norm_by_norm,
                 r.turn_by_value, r.turn_by_norm]  # fmt: skip
         assert same(got, want), where
@@ -172,34 +171,22 @@ const vm = require("node:vm");
 const [jsDir, dataDir, requests, out] = process.argv.slice(2);
 vm.runInThisContext(fs.readFileSync(path.join(jsDir, "views.js"), "utf8"));
 const site = globalThis.rnnvizSite;
-const store = {};
-site.receive = (name, payload) => { store[name] = payload; };
-const load = (name) => {
-  if (!(name in store))
-    vm.runInThisContext(fs.readFileSync(path.join(dataDir, `${name}.js`), "utf8"));
-  return store[name];
+let received = null;
+site.receive = (name, payload) => { received = [name, payload]; };
+const load = (name) => {  // a data file, read as the page's <script> tag runs it
+  vm.runInThisContext(fs.readFileSync(path.join(dataDir, `${name}.js`), "utf8"));
+  if (received[0] !== name) throw new Error(`${name}.js says it is ${received[0]}`);
+  return received[1];
 };
-const tables = {};
+const bases = {};
+const chunks = {};
 const answer = ({ kind, setting }) => {
-  if (kind === "explorer") {
-    const key = `explorer-${setting.activation}`;
-    tables[key] ??= site.explorerTable(load("explorer"), load(key).values, load(key).powers);
-    return site.gradientFlow(tables[key], setting);
-  }
-  if (kind === "heatmap") {
-    const key = `heatmap-${setting.activation}`;
-    tables[key] ??= site.heatmapTable(load("heatmap"), load(key).values);
-    return site.connectivityMap(tables[key], setting);
-  }
-  if (kind === "clipping") {
-    tables.clipping ??= site.clippingTable(load("clipping"));
-    return site.clippingGeometry(tables.clipping, setting);
-  }
-  if (kind === "cells") {
-    tables.cells ??= site.cellsTable(load("cells"));
-    return site.cellCurves(tables.cells, setting);
-  }
-  throw new Error(kind);
+  const numbers = site.views[kind];
+  bases[kind] ??= numbers.base(load(kind));
+  const parts = numbers.chunks(bases[kind], setting).map(
+    (name) => (chunks[name] ??= numbers.chunk(load(name))),
+  );
+  return numbers.result(bases[kind], parts, setting);
 };
 // arrays as {"f64": base64} and numbers as float64 bytes: every bit survives, NaN and inf too
 const f64 = (values) => ({ f64: Buffer.from(Float64Array.from(values).buffer).toString("base64") });
@@ -208,6 +195,10 @@ const replacer = (key, v) => {
   return typeof v === "number" && key !== "" && !/^\d+$/.test(key) ? f64([v]) : v;
 };
 const answers = JSON.parse(fs.readFileSync(requests, "utf8")).map((q) => {
+  if (q.files) {  // the data files the page loads for the setting
+    bases[q.kind] ??= site.views[q.kind].base(load(q.kind));
+    return [q.kind, ...site.views[q.kind].chunks(bases[q.kind], q.setting)];
+  }
   const { setting, ...numbers } = answer(q);
   return { ...numbers, setting: JSON.stringify(setting) }; // the setting as it is
 });
@@ -304,6 +295,30 @@ def test_the_page_gives_the_other_modules_the_kernels_numbers(page_model):
             x[: s["T"]], y, update_bias=s["update_bias"], forget_bias=s["forget_bias"]
         )
         assert_same_result(next(pages), gated.cell_numbers(c, setting=s), s)
+
+
+def test_pages_preload_the_files_their_views_start_with(site, page_model):
+    """A page asks for its views' first files while it loads: those the views then read."""
+    for path in notebook_pages(site).values():
+        page = parse(path)
+        specs = [json.loads(s.script.string) for s in page.select(".rnnviz-site-widget")]
+        starts = [s for s in specs if s["kind"] in widgets.KINDS and "result" not in s]
+        read = page_model([{"kind": s["kind"], "setting": s["setting"], "files": True}
+                           for s in starts])  # fmt: skip
+        wanted = list(dict.fromkeys(f"data/{n}.js" for names in read for n in names))
+        preloaded = [link["href"] for link in page.select('link[rel="preload"]')]
+        assert preloaded == wanted, path.name
+        modules = [link["href"] for link in page.select('link[rel="modulepreload"]')]
+        assert {f"static/{s['module']}" for s in specs if "module" in s} <= set(modules)
+
+
+def test_data_files_are_small(site, payloads):
+    """A move fetches at most a small file or two (a slow connection brings 200 kB a second)."""
+    sizes = {f.stem: f.stat().st_size for f in (site / "data").glob("*.js")}
+    assert max(sizes.values()) <= 64_000, max(sizes.items(), key=lambda kv: kv[1])
+    grid = data.GRID["explorer"]
+    chunks = [n for n in sizes if n.startswith("explorer-")]
+    assert len(chunks) == len(grid["activation"]) * len(grid["weight_scale"])
 
 
 def test_the_page_runs_the_modules_jupyterlab_runs(site):

@@ -25,6 +25,7 @@ import glob
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -243,13 +244,23 @@ def preload(specs):
     """The data files a page's widgets start with, to fetch while the page loads."""
     names = []
     for spec in specs:
-        if not spec["live"] or "result" in spec:  # a view without controls brings its numbers
-            continue
-        if spec["kind"] in ("explorer", "heatmap"):
-            names += [spec["kind"], f"{spec['kind']}-{spec['setting']['activation']}"]
-        elif spec["kind"] in ("clipping", "cells"):
-            names.append(spec["kind"])
+        if spec["live"] and spec["kind"] in widgets.KINDS and "result" not in spec:
+            names += data.files_for(spec["kind"], spec["setting"])  # (a fixed view brings its own)
     return list(dict.fromkeys(names))
+
+
+def modules(specs):
+    """The JavaScript modules a page's live views import (each view's, and what it imports),
+    to fetch while the page loads instead of one import after another."""
+    todo = [spec["module"] for spec in specs if spec["live"] and "module" in spec]
+    found = []
+    while todo:
+        name = todo.pop(0)
+        if name not in found:
+            found.append(name)
+            text = (STATIC / name).read_text(encoding="utf-8")
+            todo += re.findall(r'\bfrom "\./([\w-]+\.js)"', text)
+    return found
 
 
 def contents_page(entries, out):
@@ -363,6 +374,7 @@ def write_site(staging, payloads, executed, repository, notebook_dir):
             "binder": binder_url(repository, stem),
             "course": COURSE_ZIP,
             "preload": preload(kinds),
+            "modules": modules(kinds),
             "live": sum(k["live"] for k in kinds),
         }
         nb.metadata["title"] = f"{i + 1}. {titles[stem]}"

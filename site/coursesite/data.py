@@ -13,6 +13,15 @@ as numpy does (tests/test_site.py checks that they agree):
 
 The grids (module constants below) are the explorer's sliders at a coarser step; the page's
 sliders move over exactly these settings.
+
+Each view's numbers are split into small files, so that a page fetches only what the setting it
+shows needs (about 30 to 45 kB each, less gzipped), and a move fetches at most one more:
+
+    explorer                the grids, and what every T shares at a sigma (sigma_max, rho, ...)
+    explorer-<g>-<i>        activation g at the i-th sigma_max of the grid: every T
+    heatmap, heatmap-<g>-<i>   the same for the connectivity maps: every T at (g, i-th sigma)
+    clipping, clipping-<i>  the grids; the numbers of every (g2, c) at the i-th g1
+    cells, cells-<i>        the grids and the basic RNN's curves; the gated cells at the i-th bias
 """
 
 import base64
@@ -101,7 +110,7 @@ def _check_derived(r, table):
 
 def explorer_data(jobs=None):
     """{name: payload} for the explorer: "explorer" (grids, per-sigma numbers) and one per
-    activation ("explorer-tanh", ...: the values of every (sigma, T), sigma-major)."""
+    activation and sigma ("explorer-tanh-16", ...: the values of every T, and the powers)."""
     tasks = [(a, s) for a in ACTIVATIONS for s in EXPLORER_SIGMA]
     with ProcessPoolExecutor(jobs or min(2, os.cpu_count() or 1)) as pool:
         blocks = list(pool.map(_explorer_block, *zip(*tasks, strict=True)))
@@ -121,28 +130,23 @@ def explorer_data(jobs=None):
     }
     out = {"explorer": base}
     for a in ACTIVATIONS:
-        rows = [by_task[a, s] for s in EXPLORER_SIGMA]
-        for s, row in zip(EXPLORER_SIGMA, rows, strict=True):
+        for i, s in enumerate(EXPLORER_SIGMA):
+            row = by_task[a, s]
             if row[4] != sigma_k or (row[1], row[2]) != (by_task[tasks[0][0], s][1:3]):
                 raise RuntimeError(f"the Jacobian steps or sigma_max differ at {a}, {s}")
-        out[f"explorer-{a}"] = {
-            "values": f64(np.concatenate([row[0] for row in rows])),
-            "powers": f64(np.concatenate([row[5] for row in rows])),
-        }
+            out[f"explorer-{a}-{i}"] = {"values": f64(row[0]), "powers": f64(row[5])}
     return out
 
 
 def explorer_setting(payloads, activation, sigma, T):
     """The stored numbers of one setting, decoded: what the page reads (for the tests)."""
     base = payloads["explorer"]
-    values = from_f64(payloads[f"explorer-{activation}"]["values"])
-    n_k = {T_: len(base["sigma_k"][str(T_)]) for T_ in base["T"]}
-    per_sigma = sum(T_ + n_k[T_] + 2 for T_ in base["T"])
     i = base["sigma"].index(sigma)
-    start = i * per_sigma + sum(T_ + n_k[T_] + 2 for T_ in base["T"][: base["T"].index(T)])
+    chunk = payloads[f"explorer-{activation}-{i}"]
+    values = from_f64(chunk["values"])
+    n_k = {T_: len(base["sigma_k"][str(T_)]) for T_ in base["T"]}
+    start = sum(T_ + n_k[T_] + 2 for T_ in base["T"][: base["T"].index(T)])
     block = values[start : start + T + n_k[T] + 2]
-    table = from_f64(payloads[f"explorer-{activation}"]["powers"])
-    n = max(base["T"])
     return {
         "grad_norm": block[:T],
         "sigma": block[T : T + n_k[T]],
@@ -152,7 +156,7 @@ def explorer_setting(payloads, activation, sigma, T):
         "sigma_max": from_f64(base["sigma_max"])[i],
         "spectral_radius": from_f64(base["spectral_radius"])[i],
         "gamma": base["gamma"][activation],
-        "powers": table[i * n : (i + 1) * n],
+        "powers": from_f64(chunk["powers"]),
     }
 
 
@@ -168,7 +172,8 @@ def _heatmap_block(activation, sigma):
 
 
 def heatmap_data(jobs=None):
-    """{"heatmap": grids, "heatmap-<activation>": the lower triangles of every (sigma, T)}."""
+    """{"heatmap": grids, "heatmap-<activation>-<i>": the lower triangles of every T at the
+    i-th sigma}."""
     activations = list(rv.ACTIVATIONS)
     sigmas = heatmap_sigmas()
     tasks = [(a, s) for a in activations for s in sigmas]
@@ -177,17 +182,16 @@ def heatmap_data(jobs=None):
     by_task = dict(zip(tasks, blocks, strict=True))
     out = {"heatmap": {"T": list(HEATMAP_T), "sigma": list(sigmas), "activations": activations}}
     for a in activations:
-        out[f"heatmap-{a}"] = {"values": f64(np.concatenate([by_task[a, s] for s in sigmas]))}
+        for i, s in enumerate(sigmas):
+            out[f"heatmap-{a}-{i}"] = {"values": f64(by_task[a, s])}
     return out
 
 
 def heatmap_setting(payloads, activation, sigma, T):
     """The stored map of one setting as a (T, T) array, 0 above the diagonal (for the tests)."""
     base = payloads["heatmap"]
-    values = from_f64(payloads[f"heatmap-{activation}"]["values"])
-    per_sigma = sum(t * (t + 1) // 2 for t in base["T"])
-    start = base["sigma"].index(sigma) * per_sigma
-    start += sum(t * (t + 1) // 2 for t in base["T"][: base["T"].index(T)])
+    values = from_f64(payloads[f"heatmap-{activation}-{base['sigma'].index(sigma)}"]["values"])
+    start = sum(t * (t + 1) // 2 for t in base["T"][: base["T"].index(T)])
     C = np.zeros((T, T))
     C[np.tril_indices(T)] = values[start : start + T * (T + 1) // 2]
     return C
@@ -197,10 +201,12 @@ def heatmap_setting(payloads, activation, sigma, T):
 
 
 def clipping_data():
-    """{"clipping": ...}: per g the global norm, angle and length; per (g, c) the angle, length
-    and turn of g clipped by value and by norm (the vectors themselves the page derives)."""
-    per_g, per_gc = [], []
-    for g1 in CLIP_G:
+    """{"clipping": the grids, "clipping-<i>": the numbers at the i-th g1}: per g the global
+    norm, angle and length; per (g, c) the angle, length and turn of g clipped by value and by
+    norm (the vectors themselves the page derives)."""
+    out = {"clipping": {"g": list(CLIP_G), "c": list(CLIP_C)}}
+    for i, g1 in enumerate(CLIP_G):
+        per_g, per_gc = [], []
         for g2 in CLIP_G:
             g = np.array([g1, g2])
             first = views.clipping_geometry(g, CLIP_C[0])
@@ -209,8 +215,19 @@ def clipping_data():
                 r = views.clipping_geometry(g, c)
                 per_gc += [r.angle_by_value, r.norm_by_value, r.angle_by_norm, r.norm_by_norm,
                            r.turn_by_value, r.turn_by_norm]  # fmt: skip
-    return {"clipping": {"g": list(CLIP_G), "c": list(CLIP_C), "per_g": f64(per_g),
-                         "per_gc": f64(per_gc)}}  # fmt: skip
+        out[f"clipping-{i}"] = {"per_g": f64(per_g), "per_gc": f64(per_gc)}
+    return out
+
+
+def clipping_setting(payloads, g1, g2, c):
+    """The stored numbers of one setting: (global norm, angle, length) of g, and the six
+    numbers of g clipped (for the tests)."""
+    base = payloads["clipping"]
+    chunk = payloads[f"clipping-{base['g'].index(g1)}"]
+    i, j = base["g"].index(g2), base["c"].index(c)
+    at = i * len(base["c"]) + j
+    per_g, per_gc = from_f64(chunk["per_g"]), from_f64(chunk["per_gc"])
+    return per_g[3 * i : 3 * i + 3], per_gc[6 * at : 6 * at + 6]
 
 
 def clipped_vectors(g, c, total):
@@ -239,14 +256,17 @@ def _cells_block(bias):
 
 
 def cells_data(jobs=None):
-    """{"cells": the RNN, GRU and LSTM curves of the gated cells' explorer on its grid}."""
+    """{"cells": the grids and the RNN's curves, "cells-<i>": the GRU's and LSTM's curves at
+    the i-th bias} of the gated cells' explorer."""
     with ProcessPoolExecutor(jobs or min(2, os.cpu_count() or 1)) as pool:
         blocks = list(pool.map(_cells_block, CELLS_BIAS))
     rnn = blocks[0][0]
     if any(not np.array_equal(b[0], rnn) for b in blocks):
         raise RuntimeError("the basic RNN's curve changed with a gate bias")
-    return {"cells": {"T": list(CELLS_T), "bias": list(CELLS_BIAS), "rnn": f64(rnn),
-                      "gated": f64(np.concatenate([b[1] for b in blocks]))}}  # fmt: skip
+    out = {"cells": {"T": list(CELLS_T), "bias": list(CELLS_BIAS), "rnn": f64(rnn)}}
+    for i, block in enumerate(blocks):
+        out[f"cells-{i}"] = {"gated": f64(block[1])}
+    return out
 
 
 def cells_setting(payloads, T, update_bias, forget_bias):
@@ -254,13 +274,11 @@ def cells_setting(payloads, T, update_bias, forget_bias):
     base = payloads["cells"]
     j = base["T"].index(T)
     rnn = from_f64(base["rnn"])
-    gated = from_f64(base["gated"])
-    per_bias = sum(3 * t + 2 for t in base["T"])
     start = sum(3 * t + 2 for t in base["T"][:j])
 
     def block(bias):
-        at = base["bias"].index(bias) * per_bias + start
-        return gated[at : at + 3 * T + 2]
+        gated = from_f64(payloads[f"cells-{base['bias'].index(bias)}"]["gated"])
+        return gated[start : start + 3 * T + 2]
 
     gru, lstm = block(update_bias), block(forget_bias)
     at = sum(base["T"][:j])
@@ -276,6 +294,22 @@ def cells_setting(payloads, T, update_bias, forget_bias):
 
 
 # --- writing -----------------------------------------------------------------------------------
+
+
+def files_for(kind, setting):
+    """The data files a view of `kind` reads at `setting`, on the grid: its base file and the
+    chunks site/js/views.js asks for (what a page preloads for the setting it starts at)."""
+    s = setting
+    if kind == "explorer":
+        return [kind, f"explorer-{s['activation']}-{EXPLORER_SIGMA.index(s['weight_scale'])}"]
+    if kind == "heatmap":
+        return [kind, f"heatmap-{s['activation']}-{HEATMAP_SIGMA.index(s['weight_scale'])}"]
+    if kind == "clipping":
+        return [kind, f"clipping-{CLIP_G.index(s['g1'])}"]
+    if kind == "cells":
+        biases = (CELLS_BIAS.index(s["update_bias"]), CELLS_BIAS.index(s["forget_bias"]))
+        return [kind, *dict.fromkeys(f"cells-{i}" for i in biases)]
+    raise ValueError(f"kind == {kind!r}, must be one of explorer, heatmap, clipping, cells")
 
 
 def script(name, payload):

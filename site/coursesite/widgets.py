@@ -23,6 +23,7 @@ LIVE = {
     "ConnectivityHeatmap": ("heatmap", "heatmap.js", views.HEATMAP),
     "CellExplorer": ("cells", "cells.js", views.CELLS),
 }
+KINDS = tuple(dict.fromkeys(kind for kind, _, _ in LIVE.values()))  # with the site's data
 
 
 def _off_grid(kind, reason):

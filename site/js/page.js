@@ -2,61 +2,97 @@
 //
 // Every live view is drawn by its own module, the one JupyterLab and Voila run
 // (rnnviz/widgets/static/<view>.js), given a model that lives in the page: its numbers come from
-// what the engine precomputed (data/*.js, loaded with <script> tags on first use, read by
-// views.js) instead of from a kernel.
+// what the engine precomputed (small data/*.js files, loaded with <script> tags as a setting
+// needs them, read by views.js) instead of from a kernel.
+//
+// On a slow connection the page works before it is complete: the views' first numbers load
+// first (a few tens of kB), then plotly.js, and MathJax only once every view is drawn.
 globalThis.rnnvizSite = globalThis.rnnvizSite || {};
 ((site) => {
   const STATIC = new URL("./", document.currentScript.src);
   const PLOTLY = new URL("plotly.min.js", document.currentScript.src).href;
+  const MATHJAX = new URL("../mathjax/tex-chtml.js", document.currentScript.src).href;
   const DATA = new URL("../data/", document.currentScript.src).href;
   // no "Share chart..." button: it would send the figure off the site
   const CONFIG = { displaylogo: false, responsive: false, showSendToCloud: false };
 
-  // --- data files ------------------------------------------------------------------------------
+  const script = (src, attrs = {}) =>
+    new Promise((resolve, reject) => {
+      const s = document.createElement("script");
+      for (const [k, v] of Object.entries(attrs)) s.setAttribute(k, v);
+      s.src = src;
+      s.onload = () => resolve(s);
+      s.onerror = () => reject(new Error(`cannot load ${src}`));
+      document.head.appendChild(s);
+    });
 
-  const store = {};
+  // --- data files: each calls rnnvizSite.receive(name, payload) -------------------------------
+
   const waiting = {};
   site.receive = (name, payload) => {
-    store[name] = payload;
     for (const [resolve] of waiting[name] || []) resolve(payload);
     delete waiting[name];
   };
-  site.load = (name) => {
-    if (name in store) return Promise.resolve(store[name]);
-    return new Promise((resolve, reject) => {
+  // a data file's payload; the file is fetched once for all who ask while it loads
+  site.load = (name) =>
+    new Promise((resolve, reject) => {
       if (!waiting[name]) {
         waiting[name] = [];
-        const s = document.createElement("script");
-        s.src = `${DATA}${name}.js`;
-        s.onerror = () => {
-          for (const [, fail] of waiting[name] || []) fail(new Error(`cannot load ${s.src}`));
-          delete waiting[name];
-        };
-        document.head.appendChild(s);
+        script(`${DATA}${name}.js`).then(
+          (s) => s.remove(),
+          (error) => {
+            for (const [, fail] of waiting[name] || []) fail(error);
+            delete waiting[name];
+          },
+        );
       }
       waiting[name].push([resolve, reject]);
     });
-  };
 
-  // plotly.js (its cartesian bundle, 1.5 MB) loads after the widgets' numbers, so that their controls, readouts and
-  // chain work while it starts; every figure waits for it
+  // the decoded base file of each kind of view, and the most recently used chunks (a slider
+  // moved back and forth fetches nothing again)
+  const bases = {};
+  const chunks = new Map();
+  const KEEP = 64; // chunks, of about 30 to 45 kB each
+  function chunk(kind, name) {
+    let decoding = chunks.get(name);
+    chunks.delete(name);
+    decoding ??= site.load(name).then(site.views[kind].chunk);
+    decoding.catch(() => chunks.get(name) === decoding && chunks.delete(name)); // asked again
+    chunks.set(name, decoding);
+    while (chunks.size > KEEP) chunks.delete(chunks.keys().next().value);
+    return decoding;
+  }
+
+  // What a view's numbers are at a setting, from the precomputed data (views.js)
+  async function source(kind) {
+    const numbers = site.views[kind];
+    bases[kind] ??= site.load(kind).then(numbers.base);
+    const base = await bases[kind];
+    return async (setting) => {
+      const parts = await Promise.all(numbers.chunks(base, setting).map((n) => chunk(kind, n)));
+      return numbers.result(base, parts, setting);
+    };
+  }
+
+  // plotly.js (its cartesian bundle, 1.5 MB) loads after the widgets' numbers, so that their
+  // controls, readouts and chain work while it starts; every figure waits for it
   let plotly = null;
   let widgetsWork;
   const gate = new Promise((resolve) => {
     widgetsWork = resolve;
   });
   site.plotly = () => {
-    plotly ??= gate.then(
-      () =>
-        new Promise((resolve, reject) => {
-          const s = document.createElement("script");
-          s.src = PLOTLY;
-          s.onload = () => resolve(window.Plotly);
-          s.onerror = () => reject(new Error(`cannot load ${PLOTLY}`));
-          document.head.appendChild(s);
-        }),
-    );
+    plotly ??= gate.then(() => script(PLOTLY)).then(() => window.Plotly);
     return plotly;
+  };
+
+  // MathJax typesets the prose once the views are drawn: on a slow connection its 1.2 MB and
+  // fonts would otherwise come before the views' numbers and plotly.js
+  let mathjax = null;
+  site.mathjax = () => {
+    mathjax ??= script(MATHJAX, { id: "MathJax-script" });
+    return mathjax;
   };
 
   // --- the notebook's own figures --------------------------------------------------------------
@@ -102,39 +138,6 @@ globalThis.rnnvizSite = globalThis.rnnvizSite || {};
     if (text !== null) el.textContent = text;
     if (parent) parent.appendChild(el);
     return el;
-  };
-
-  // What a view's numbers are at a setting, from the precomputed data (views.js): one function
-  // per kind of view, made once its data have loaded.
-  const SOURCES = {
-    async explorer() {
-      const base = await site.load("explorer");
-      const tables = {};
-      return async (s) => {
-        tables[s.activation] ??= site
-          .load(`explorer-${s.activation}`)
-          .then((d) => site.explorerTable(base, d.values, d.powers));
-        return site.gradientFlow(await tables[s.activation], s);
-      };
-    },
-    async clipping() {
-      const db = site.clippingTable(await site.load("clipping"));
-      return async (s) => site.clippingGeometry(db, s);
-    },
-    async heatmap() {
-      const base = await site.load("heatmap");
-      const tables = {};
-      return async (s) => {
-        tables[s.activation] ??= site
-          .load(`heatmap-${s.activation}`)
-          .then((d) => site.heatmapTable(base, d.values));
-        return site.connectivityMap(await tables[s.activation], s);
-      };
-    },
-    async cells() {
-      const table = site.cellsTable(await site.load("cells"));
-      return async (s) => site.cellCurves(table, s);
-    },
   };
 
   // The part of anywidget's model a view uses, standing in for the kernel: setting `setting`
@@ -191,7 +194,7 @@ globalThis.rnnvizSite = globalThis.rnnvizSite || {};
     });
 
   async function live(section, spec, done) {
-    const compute = spec.result ? null : await SOURCES[spec.kind]();
+    const compute = spec.result ? null : await source(spec.kind);
     const result = spec.result ? site.decoded(spec.result) : await compute(spec.setting);
     const model = pageModel({ spec: spec.spec, setting: spec.setting, result, error: "" }, compute);
     let view;
@@ -275,8 +278,11 @@ globalThis.rnnvizSite = globalThis.rnnvizSite || {};
     const started = [...document.querySelectorAll(".rnnviz-site-widget")].map(startWidget);
     await Promise.all(started.map(([working]) => working));
     widgetsWork(); // now plotly.js may load
-    drawPlots();
-    await Promise.all(started.map(([, drawn]) => drawn));
+    const settled = await Promise.allSettled(started.map(([, drawn]) => drawn));
+    drawPlots(); // the notebook's own figures, once the views' first figures are drawn
+    site.mathjax();
+    const failed = settled.find((r) => r.status === "rejected");
+    if (failed) throw failed.reason;
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

@@ -61,7 +61,9 @@ def opened(browser, url, name, open_results=True, **options):
         if plot.evaluate("(p) => !p.closest('details:not([open])')"):  # not folded away
             plot.scroll_into_view_if_needed()
     page.wait_for_function(READY, timeout=60_000, polling=100)
-    page.evaluate("() => window.MathJax?.startup?.promise")
+    # MathJax loads once the views are drawn; then it typesets
+    page.wait_for_function("() => window.MathJax?.startup?.promise", timeout=60_000)
+    page.evaluate("() => window.MathJax.startup.promise")
     try:
         yield page
     finally:
@@ -102,6 +104,36 @@ def test_page_opens_offline_without_errors(browser, site_url, name):
         # every widget's output is as tall as the widget, once its figures are drawn
         cut = page.evaluate(CUT_OFF)
         assert not cut, f"{name}: outputs cut off: {cut}"
+
+
+# every file the page fetched: [path, started, finished (ms on the page's clock), bytes]
+FETCHED = """() => performance.getEntriesByType('resource').map(
+  (e) => [new URL(e.name).pathname, e.startTime, e.responseEnd, e.decodedBodySize])"""
+
+
+def test_the_explorer_works_before_the_large_files_load(browser, site_url):
+    """What a slow connection brings first is what the views need: their numbers (small files,
+    only those of the setting shown) and modules; plotly.js (1.5 MB) is asked for only once the
+    views work, MathJax (1.2 MB) once they are drawn."""
+    with opened(browser, site_url, EXPLORER_PAGES[0]) as page:
+        works = page.evaluate(MARK, "rnnviz:explorer:interactive")
+        drawn = page.evaluate(
+            "() => Math.max(...performance.getEntriesByType('mark')"
+            ".filter((m) => m.name.endsWith(':ready')).map((m) => m.startTime))"
+        )
+        fetched = page.evaluate(FETCHED)
+        assert not page.errors, page.errors
+    before = [f for f in fetched if f[2] <= works]
+    data = [f for f in before if f[0].startswith("/data/")]
+    assert 2 <= len(data) <= 4, f"data files fetched before the explorer worked: {data}"
+    assert sum(f[3] for f in data) <= 150_000, data
+    assert all(f[3] <= 64_000 for f in data), data
+    starts = {f[0]: f[1] for f in fetched}
+    assert starts["/static/plotly.min.js"] >= works, "plotly.js was asked for before it was needed"
+    assert starts["/mathjax/tex-chtml.js"] >= drawn, "MathJax was asked for before the views drew"
+
+
+MARK = "(name) => performance.getEntriesByName(name)[0].startTime"
 
 
 def test_results_under_a_prediction_stay_folded_until_opened(browser, site_url):
