@@ -116,6 +116,14 @@ def _check_pass(shapes, shape, n_x, n_a, n_y, dtype):
     )
 
 
+def read_only(a):
+    """A read-only view of the cache's states, for the caller: changing it raises instead of
+    changing what the backward pass computes (and costs no copy)."""
+    view = a.view()
+    view.flags.writeable = False
+    return view
+
+
 def frozen_params(params, shapes):
     """The cell's parameters as read-only copies, for a cache: changing the caller's dict or
     arrays after the forward pass cannot change what the backward pass computes."""

@@ -43,6 +43,7 @@ from ._shapes import (
     check_da,
     frozen_params,
     prepare_inputs,
+    read_only,
     unbatch,
 )
 from .activations import sigmoid
@@ -136,7 +137,7 @@ def gru_forward(params, x, a0=None):
         "batched": batched,
         "cell": "gru",
     }
-    return (a if batched else a[:, 0]).copy(), cache  # a copy: the cache stays the cache
+    return read_only(a if batched else a[:, 0]), cache
 
 
 def gru_backward(da, cache):
@@ -242,7 +243,7 @@ def lstm_forward(params, x, a0=None, c0=None):
         "batched": batched,
         "cell": "lstm",
     }
-    return (a if batched else a[:, 0]).copy(), cache  # a copy: the cache stays the cache
+    return read_only(a if batched else a[:, 0]), cache
 
 
 def lstm_backward(da, cache):

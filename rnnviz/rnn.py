@@ -26,6 +26,7 @@ from ._shapes import (
     check_da,
     frozen_params,
     prepare_inputs,
+    read_only,
     unbatch,
 )
 from .activations import get_activation
@@ -90,7 +91,7 @@ def rnn_forward(params, x, a0=None, *, activation="tanh"):
         "batched": batched,
         "cell": "rnn",
     }
-    return (a if batched else a[:, 0]).copy(), cache  # a copy: the cache stays the cache
+    return read_only(a if batched else a[:, 0]), cache
 
 
 def rnn_backward(da, cache):

@@ -187,7 +187,8 @@ def test_changing_what_forward_returned_or_was_given_changes_nothing(cell):
     a, cache = rv.forward(params, x)
     da = np.random.default_rng(1).standard_normal(a.shape)
     before = rv.backward(da, cache)
-    a *= 0  # the returned states
+    with pytest.raises(ValueError, match="read-only"):
+        a *= 0  # the returned states are the cache's, read-only
     x *= 3  # the input
     for v in params.values():  # the parameters, in place
         v *= 2
