@@ -45,6 +45,7 @@ bench: $(VENV)/.bench
 	$(BIN)/python benchmarks/bench_browser.py
 	$(BIN)/python benchmarks/bench_site.py
 	$(BIN)/python benchmarks/bench_import.py
+	$(BIN)/python benchmarks/bench_budget.py
 
 lint: $(VENV)/.test $(BIOME)
 	$(BIN)/ruff check --fix .
