@@ -160,6 +160,7 @@ def train(
     rng = np.random.default_rng(check_seed(seed))
     x, y = _check_training_set(params, x, y, batch_size)
     _check_budget(params, x, batch_size, steps)
+    params = {k: np.array(v) for k, v in params.items()}  # what it returns is its own
     has_scored = (y >= 0).any(axis=0)  # (N,): the sequences with at least one scored label
     update = adam_update if optimizer == "adam" else sgd_update
     options = {"learning_rate": learning_rate} | (

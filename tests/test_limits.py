@@ -200,6 +200,15 @@ def test_changing_what_forward_returned_or_was_given_changes_nothing(cell):
         cache["params"][next(iter(cache["params"]))][...] = 0
 
 
+def test_train_returns_its_own_arrays_even_when_it_stops_at_once():
+    params = rv.init_params(2, 4, 2, seed=0)
+    params["W_ya"][:] = np.nan  # diverges at step 0: the parameters come back as they were
+    x, y = rv.adding(8, 10, seed=0)
+    out, history = rv.train(params, x, y, steps=3)
+    assert history["diverged_at"] == 0
+    assert all(out[k] is not params[k] and not np.shares_memory(out[k], params[k]) for k in out)
+
+
 # --- what rnnviz cannot honour is refused by name ---------------------------------------------
 
 
