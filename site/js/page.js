@@ -5,6 +5,8 @@
 // what the engine precomputed (small data/*.js files, loaded with <script> tags as a setting
 // needs them, read by views.js) instead of from a kernel.
 //
+// Each view's setting is also in the page's address, to link to (links.js).
+//
 // On a slow connection the page works before it is complete: the views' first numbers load
 // first (a few tens of kB), then plotly.js, and MathJax only once every view is drawn.
 globalThis.rnnvizSite = globalThis.rnnvizSite || {};
@@ -194,9 +196,12 @@ globalThis.rnnvizSite = globalThis.rnnvizSite || {};
     });
 
   async function live(section, spec, done) {
+    // where the page's address asks the view to start (links.js), else where the notebook did
+    const opened = spec.link ? site.links.opening(spec.link, spec) : null;
+    const setting = opened ? opened.setting : spec.setting;
     const compute = spec.result ? null : await source(spec.kind);
-    const result = spec.result ? site.decoded(spec.result) : await compute(spec.setting);
-    const model = pageModel({ spec: spec.spec, setting: spec.setting, result, error: "" }, compute);
+    const result = spec.result ? site.decoded(spec.result) : await compute(setting);
+    const model = pageModel({ spec: spec.spec, setting, result, error: "" }, compute);
     let view;
     try {
       view = await import(new URL(spec.module, STATIC).href);
@@ -207,8 +212,10 @@ globalThis.rnnvizSite = globalThis.rnnvizSite || {};
       throw error;
     }
     view.default.render({ model, el: section });
+    if (opened) site.links.attach(spec.link, section, spec, model, opened);
     done();
     await firstDrawn(section);
+    if (opened) site.links.drawn();
   }
 
   function quiz(section, spec, done) {
@@ -250,6 +257,7 @@ globalThis.rnnvizSite = globalThis.rnnvizSite || {};
   // starts a widget; returns [a promise: it works (controls, readouts), one: fully drawn]
   function startWidget(section) {
     const spec = JSON.parse(section.querySelector("script").textContent);
+    spec.link = site.links.name(section, spec); // "explorer-1": its name in the page's address
     section.querySelector(".rnnviz-loading")?.remove();
     let works;
     const working = new Promise((resolve) => {
@@ -276,6 +284,7 @@ globalThis.rnnvizSite = globalThis.rnnvizSite || {};
 
   async function start() {
     const started = [...document.querySelectorAll(".rnnviz-site-widget")].map(startWidget);
+    site.links.named(); // the first view the address names comes into view
     await Promise.all(started.map(([working]) => working));
     widgetsWork(); // now plotly.js may load
     const settled = await Promise.allSettled(started.map(([, drawn]) => drawn));
