@@ -197,7 +197,7 @@ export function layout(extra = {}) {
 
 // The legend, and the margins it needs: under the x axis, its entries packed into rows as wide
 // as the figure; or, in a wide and short figure (a projector), beside the plot, one entry a line.
-export function legendBelow(names, width, height, { top = 40, axis = 58 } = {}) {
+export function legendBelow(names, width, height, { top = 40, axis = 64 } = {}) {
   const size = width < 600 ? 13 : 16; // the smallest text of a figure: 16 px, 13 on a phone
   const entry = (name) => 48 + 0.54 * size * plain(name).length;
   const beside = Math.max(...names.map(entry));
@@ -207,20 +207,35 @@ export function legendBelow(names, width, height, { top = 40, axis = 58 } = {}) 
       margin: { t: top, b: axis, r: beside + 8 },
     };
   }
-  let rows = 1;
+  // rows of entries as plotly packs them; a row is as tall as its entry with the most lines
+  let lines = 0;
+  let row = 0;
   let used = 0;
   for (const name of names) {
     const w = entry(name);
+    const n = String(name).split("<br>").length;
     if (used && used + w > width - 20) {
-      rows++;
+      lines += row;
+      row = 0;
       used = 0;
     }
     used += w;
+    row = Math.max(row, n);
   }
-  const bottom = axis + (size + 8) * rows + 8;
-  const plotHeight = Math.max(height - top - bottom, 60);
+  lines += row;
+  const legendHeight = Math.ceil(1.6 * size) * lines + 16; // a line of plotly's legend, padding
+  const bottom = axis + legendHeight;
+  // at the figure's own bottom edge (container coordinates): a taller title or margin above the
+  // plot cannot move it into the axis title, and a legend taller than estimated is not cut
   return {
-    legend: { orientation: "h", x: 0, y: -axis / plotHeight, yanchor: "top", font: { size } },
+    legend: {
+      orientation: "h",
+      x: 0,
+      y: 2 / height,
+      yref: "container",
+      yanchor: "bottom",
+      font: { size },
+    },
     margin: { t: top, b: bottom },
   };
 }
