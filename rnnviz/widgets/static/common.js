@@ -197,7 +197,7 @@ export function layout(extra = {}) {
 
 // The legend, and the margins it needs: under the x axis, its entries packed into rows as wide
 // as the figure; or, in a wide and short figure (a projector), beside the plot, one entry a line.
-export function legendBelow(names, width, height, { top = 40, axis = 64 } = {}) {
+export function legendBelow(names, width, height, { top = 40, axis = 58 } = {}) {
   const size = width < 600 ? 13 : 16; // the smallest text of a figure: 16 px, 13 on a phone
   const entry = (name) => 48 + 0.54 * size * plain(name).length;
   const beside = Math.max(...names.map(entry));
@@ -223,7 +223,7 @@ export function legendBelow(names, width, height, { top = 40, axis = 64 } = {}) 
     row = Math.max(row, n);
   }
   lines += row;
-  const legendHeight = Math.ceil(1.6 * size) * lines + 16; // a line of plotly's legend, padding
+  const legendHeight = (size + 8) * lines + 8; // a line of plotly's legend (at most), padding
   const bottom = axis + legendHeight;
   // at the figure's own bottom edge (container coordinates): a taller title or margin above the
   // plot cannot move it into the axis title, and a legend taller than estimated is not cut
